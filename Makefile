@@ -1,0 +1,28 @@
+# Targets for developers and CI (.ci/run calls `make test`).
+# make bench BENCHFLAGS='-only P1 -runs 5'; make fuzz FUZZTIME=30s; make demo KEEP=1
+GO ?= go
+FUZZTIME ?= 5m
+
+.PHONY: build test bench fuzz demo lint clean
+
+build:
+	$(GO) build -o bin/vcsync ./cmd/vcsync
+
+test:
+	$(GO) test -race ./...
+
+bench:
+	GO=$(GO) $(GO) run ./internal/bench $(BENCHFLAGS)
+
+fuzz:
+	$(GO) test ./changelog -run '^$$' -fuzz FuzzDerive -fuzztime $(FUZZTIME)
+
+demo: build
+	VCSYNC=bin/vcsync scripts/demo.sh
+
+lint:
+	@out=$$(gofmt -l .); test -z "$$out" || { echo "gofmt -l:" $$out; exit 1; }
+	$(GO) vet ./...
+
+clean:
+	rm -rf bin
