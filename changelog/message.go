@@ -1,0 +1,175 @@
+package changelog
+
+import (
+	"errors"
+	"strings"
+)
+
+// ErrNoNewEntry means that no ChangeLog given to Derive adds any line.
+var ErrNoNewEntry = errors.New("no new ChangeLog entry")
+
+// Message is what a commit made from ChangeLog changes would hold.
+type Message struct {
+	Subject    string    // the first line of Text
+	Text       string    // the whole commit message, ending in a newline
+	Author     Author    // zero when no entry names one (the committer is used)
+	CoAuthors  []Author  // the other authors, also as Co-authored-by trailers
+	Files      []string  // named by the entries; may hold glob patterns
+	ChangeLogs []string  // the ChangeLogs that add lines
+	Entries    []Entry   // per ChangeLog
+	Warnings   []Warning // problems worked around
+}
+
+// Options tune Derive. The zero value is the default.
+type Options struct {
+	// NoCoAuthorTrailers leaves the Co-authored-by trailers out of the text;
+	// the co-authors are still reported.
+	NoCoAuthorTrailers bool
+}
+
+// Derive reads the added lines of each ChangeLog and builds one commit
+// message. The subject is the first summary line found; with several
+// ChangeLogs each one's lines form a section headed by its path. Inputs
+// without added lines are skipped; when none adds anything, the error wraps
+// ErrNoNewEntry.
+func Derive(inputs []Input, opt Options) (*Message, error) {
+	m := &Message{}
+	for _, in := range inputs {
+		e, warns, err := read(in)
+		m.Warnings = append(m.Warnings, warns...)
+		if err != nil {
+			return m, err
+		}
+		if len(e.Lines) == 0 {
+			continue
+		}
+		m.Entries = append(m.Entries, e)
+		m.ChangeLogs = append(m.ChangeLogs, e.Path)
+		for _, f := range e.Files {
+			m.Files = appendNew(m.Files, f)
+		}
+		for _, a := range e.Authors {
+			if m.Author.IsZero() {
+				m.Author = a
+			} else if a != m.Author {
+				m.CoAuthors = addAuthor(m.CoAuthors, a)
+			}
+		}
+	}
+	if len(m.Entries) == 0 {
+		var names []string
+		for _, in := range inputs {
+			names = append(names, in.Path)
+		}
+		return m, &noEntryError{names}
+	}
+	m.compose(opt)
+	return m, nil
+}
+
+type noEntryError struct{ paths []string }
+
+func (e *noEntryError) Error() string {
+	return strings.Join(e.paths, ", ") + ": no new entry (the working tree adds no line to it)"
+}
+
+func (e *noEntryError) Unwrap() error { return ErrNoNewEntry }
+
+// read dispatches one input to the reader of its format.
+func read(in Input) (Entry, []Warning, error) {
+	f, err := Detect(in.Path, in.New)
+	if err != nil {
+		return Entry{}, nil, err
+	}
+	old, err := decode(in.Path, in.Old)
+	if err != nil {
+		return Entry{}, nil, err
+	}
+	new, err := decode(in.Path, in.New)
+	if err != nil {
+		return Entry{}, nil, err
+	}
+	switch f {
+	case Debian:
+		return parseDebian(in, old, new)
+	case KeepAChangelog:
+		return parseKAC(in, old, new)
+	}
+	return parseGNU(in, old, new)
+}
+
+// compose builds the subject and text from the entries.
+func (m *Message) compose(opt Options) {
+	first := m.Entries[0]
+	subject, from := "", -1
+	for i, e := range m.Entries {
+		if e.Subject != "" {
+			subject, from = e.Subject, i
+			break
+		}
+		if !isItem(e.Lines[0]) {
+			subject, from = e.Lines[0], i
+			break
+		}
+	}
+	if from < 0 {
+		subject, from = first.Lines[0], 0
+		m.Warnings = append(m.Warnings, Warning{Path: first.Path,
+			Text: "the entry has no summary line, so the subject is its first item; start the entry with a one-line summary"})
+	}
+	var b strings.Builder
+	b.WriteString(subject)
+	b.WriteString("\n")
+	sections := len(m.Entries) > 1
+	for i, e := range m.Entries {
+		body := e.Lines
+		if e.Subject == "" && len(body) > 0 && body[0] == subject && (i == from || sections) {
+			body = body[1:]
+		}
+		body = trimBlankStrings(body)
+		if len(body) == 0 {
+			continue
+		}
+		b.WriteString("\n")
+		if sections {
+			b.WriteString(e.Path + ":\n")
+		}
+		for _, l := range body {
+			b.WriteString(l)
+			b.WriteString("\n")
+		}
+	}
+	if !opt.NoCoAuthorTrailers && len(m.CoAuthors) > 0 {
+		b.WriteString("\n")
+		for _, a := range m.CoAuthors {
+			b.WriteString("Co-authored-by: " + a.String() + "\n")
+		}
+	}
+	m.Subject = subject
+	m.Text = b.String()
+}
+
+// isItem reports whether a message line is a "* file: text" item rather than
+// a summary.
+func isItem(l string) bool {
+	return strings.HasPrefix(l, "* ") || strings.HasPrefix(l, "*\t")
+}
+
+func trimBlankStrings(ls []string) []string {
+	for len(ls) > 0 && strings.TrimSpace(ls[0]) == "" {
+		ls = ls[1:]
+	}
+	for len(ls) > 0 && strings.TrimSpace(ls[len(ls)-1]) == "" {
+		ls = ls[:len(ls)-1]
+	}
+	return ls
+}
+
+func appendNew(ss []string, s string) []string {
+	for _, x := range ss {
+		if x == s {
+			return ss
+		}
+	}
+	return append(ss, s)
+}
