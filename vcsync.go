@@ -1,0 +1,122 @@
+// Package vcsync is the core of the vcsync tool: it derives a commit from a
+// ChangeLog entry, commits it and pushes it to every configured repository.
+//
+// The command layer (internal/cli) parses flags and renders results; this
+// package holds the logic and returns plain values and errors. It must not
+// import cobra nor exec programs directly (internal/run does that), and
+// backends must not import it.
+package vcsync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/vcsync/vcsync/changelog"
+	"github.com/vcsync/vcsync/internal/repo"
+)
+
+// MessageOptions say where to look and which ChangeLogs to read.
+type MessageOptions struct {
+	Dir        string   // a directory inside the working tree; "" is the current one
+	ChangeLogs []string // as given on the command line, relative to Dir; none means every modified ChangeLog
+}
+
+// ErrNoChangeLog means that no ChangeLog was named and the working tree
+// modifies none.
+var ErrNoChangeLog = errors.New("no ChangeLog is modified in the working tree; add an entry to a ChangeLog, or name one (vcsync message PATH)")
+
+// Message derives the commit message, author and files from the lines the
+// working tree adds to the ChangeLogs, compared with HEAD. It changes
+// nothing. When no entry names an author, the author is the git user, as
+// for git commit.
+func Message(ctx context.Context, opt MessageOptions) (*changelog.Message, error) {
+	dir := opt.Dir
+	if dir == "" {
+		var err error
+		if dir, err = os.Getwd(); err != nil {
+			return nil, err
+		}
+	}
+	r, err := repo.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	paths, err := changeLogPaths(r, dir, opt.ChangeLogs)
+	if err != nil {
+		return nil, err
+	}
+	var inputs []changelog.Input
+	for _, p := range paths {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		in, err := readInput(r, p)
+		if err != nil {
+			return nil, err
+		}
+		inputs = append(inputs, in)
+	}
+	m, err := changelog.Derive(inputs, changelog.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if m.Author.IsZero() {
+		m.Author = gitAuthor(r)
+	}
+	return m, nil
+}
+
+// changeLogPaths resolves the ChangeLogs to read: those named, or every
+// tracked file with a ChangeLog's name that the working tree modifies.
+func changeLogPaths(r *repo.Repo, cwd string, named []string) ([]string, error) {
+	if len(named) == 0 {
+		paths, err := r.ModifiedFiles(changelog.IsChangeLogName)
+		if err != nil {
+			return nil, err
+		}
+		if len(paths) == 0 {
+			return nil, ErrNoChangeLog
+		}
+		return paths, nil
+	}
+	var paths []string
+	for _, n := range named {
+		p, err := r.Rel(cwd, n)
+		if err != nil {
+			return nil, err
+		}
+		paths = append(paths, p)
+	}
+	return paths, nil
+}
+
+// readInput reads one ChangeLog at HEAD and in the working tree.
+func readInput(r *repo.Repo, p string) (changelog.Input, error) {
+	newText, err := r.WorktreeFile(p)
+	if err != nil {
+		return changelog.Input{}, err
+	}
+	if newText == nil {
+		return changelog.Input{}, fmt.Errorf("%s: no such file in the working tree", p)
+	}
+	oldText, err := r.HeadFile(p, newText)
+	if err != nil {
+		return changelog.Input{}, err
+	}
+	return changelog.Input{Path: p, Old: oldText, New: newText}, nil
+}
+
+// gitAuthor is the author git itself would record: GIT_AUTHOR_NAME and
+// GIT_AUTHOR_EMAIL, else user.name and user.email.
+func gitAuthor(r *repo.Repo) changelog.Author {
+	name, email := r.User()
+	if v := os.Getenv("GIT_AUTHOR_NAME"); v != "" {
+		name = v
+	}
+	if v := os.Getenv("GIT_AUTHOR_EMAIL"); v != "" {
+		email = v
+	}
+	return changelog.Author{Name: name, Email: email}
+}
