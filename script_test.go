@@ -1,0 +1,107 @@
+package vcsync_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/vcsync/vcsync/internal/cli"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"vcsync": func() {
+			os.Exit(cli.Main(os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}))
+		},
+	})
+}
+
+// TestScripts runs the CLI scenarios in testdata/script: each one a fresh
+// directory with a sealed HOME and git configuration, so that nothing of the
+// developer's setup leaks in.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") == "1",
+		Setup:               sealEnv,
+		Condition:           haveProgram,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"exits": cmdExits,
+		},
+	})
+}
+
+// sealEnv gives each script its own HOME and git identity, and fixed dates,
+// so that commits and messages are the same on every machine.
+func sealEnv(env *testscript.Env) error {
+	home := filepath.Join(env.WorkDir, ".home")
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		return err
+	}
+	gitconfig := "[user]\n\tname = Test User\n\temail = test@example.org\n[init]\n\tdefaultBranch = main\n[gc]\n\tauto = 0\n"
+	if err := os.WriteFile(filepath.Join(home, ".gitconfig"), []byte(gitconfig), 0o644); err != nil {
+		return err
+	}
+	for k, v := range map[string]string{
+		"HOME":                home,
+		"XDG_CONFIG_HOME":     filepath.Join(home, ".config"),
+		"GIT_CONFIG_NOSYSTEM": "1",
+		"GIT_AUTHOR_DATE":     "2026-11-25T12:00:00Z",
+		"GIT_COMMITTER_DATE":  "2026-11-25T12:00:00Z",
+		"LC_ALL":              "C",
+		"TZ":                  "UTC",
+		"NO_COLOR":            "",
+		"CI":                  os.Getenv("CI"),
+	} {
+		env.Setenv(k, v)
+	}
+	return nil
+}
+
+// haveProgram is the condition [have:PROG]: true when PROG is installed.
+// Scripts say "[!have:svn] skip". In CI (CI=true) a missing program is an
+// error, not a skip: CI must install it.
+func haveProgram(cond string) (bool, error) {
+	prog, ok := strings.CutPrefix(cond, "have:")
+	if !ok {
+		return false, fmt.Errorf("unknown condition %q", cond)
+	}
+	if _, err := exec.LookPath(prog); err != nil {
+		if strings.EqualFold(os.Getenv("CI"), "true") {
+			return false, fmt.Errorf("%s is not installed, and CI must run every test: install it in .ci/run", prog)
+		}
+		return false, nil
+	}
+	return true, nil
+}
+
+// cmdExits runs a program like exec, keeping its stdout and stderr for the
+// next stdout/stderr lines, and checks its exit status: the exit codes are
+// part of the contract. Usage: exits N PROGRAM [ARGS...].
+func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits N PROGRAM [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("exits: %v", err)
+	}
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("exits: %v", err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+	}
+}
