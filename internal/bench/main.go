@@ -1,0 +1,213 @@
+// Command bench runs the benchmarks of DESIGN.md ("Benchmarks"), each side by
+// side with its peer in the same run, and prints one line per benchmark: the
+// median wall time of both, the ratio vcsync/peer against its goal, and the
+// peak RSS of vcsync. `make bench` runs it from the repository root.
+//
+// Machines here are shared and noisy, so the two commands alternate and only
+// the ratio of medians is meant to be quoted. Each benchmark is one bench value
+// in benches; a new one needs only its setup function.
+//
+// It uses the standard library only and must not import vcsync's packages: it
+// measures the built binary, as users run it.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"time"
+)
+
+// A bench is one row of the table in DESIGN.md.
+type bench struct {
+	id    string  // "P1"
+	name  string  // what is measured, for the report
+	goal  float64 // the highest acceptable ratio vcsync/peer
+	rssMB int64   // the highest acceptable peak RSS of vcsync; 0: no goal
+	setup func(e *env) (trial, error)
+}
+
+// A trial is what a bench's setup returns: the two sides to time.
+type trial struct {
+	ours, peer side
+}
+
+// A side is one of the two commands compared.
+type side struct {
+	name    string
+	prepare func() error           // untimed, before each run (reset state); may be nil
+	run     func() (sample, error) // one timed run
+}
+
+// A sample is one timed run.
+type sample struct {
+	wall   time.Duration
+	maxRSS int64 // KB, as getrusage reports it on Linux
+}
+
+// benches lists every benchmark, in report order.
+var benches = []bench{
+	p1,
+}
+
+func main() {
+	runs := flag.Int("runs", 15, "timed runs of each side")
+	warmup := flag.Int("warmup", 2, "untimed runs of each side first")
+	only := flag.String("only", "", "comma-separated benchmark ids to run (default all), e.g. P1")
+	keep := flag.Bool("keep", false, "keep the scratch directory and print its path")
+	flag.Parse()
+	if *runs < 1 || *warmup < 0 || flag.NArg() > 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	selected, err := selectBenches(*only)
+	if err == nil {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		err = run(ctx, selected, *runs, *warmup, *keep)
+		stop()
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func selectBenches(only string) ([]bench, error) {
+	if only == "" {
+		return benches, nil
+	}
+	var out []bench
+	for _, id := range strings.Split(only, ",") {
+		i := slices.IndexFunc(benches, func(b bench) bool { return strings.EqualFold(b.id, strings.TrimSpace(id)) })
+		if i < 0 {
+			var known []string
+			for _, b := range benches {
+				known = append(known, b.id)
+			}
+			return nil, fmt.Errorf("unknown benchmark %q (known: %s)", id, strings.Join(known, ", "))
+		}
+		out = append(out, benches[i])
+	}
+	return out, nil
+}
+
+func run(ctx context.Context, selected []bench, runs, warmup int, keep bool) error {
+	e, err := newEnv(ctx)
+	if err != nil {
+		return err
+	}
+	if keep {
+		defer fmt.Fprintln(os.Stderr, "bench: kept", e.root)
+	} else {
+		defer os.RemoveAll(e.root)
+	}
+	fmt.Fprintf(os.Stderr, "bench: median of %d alternating runs after %d warm-ups; quote the ratios\n", runs, warmup)
+	var failed []string
+	for _, b := range selected {
+		line, ok, err := runBench(e, b, runs, warmup)
+		if err != nil {
+			return fmt.Errorf("%s: %w", b.id, err)
+		}
+		fmt.Println(line)
+		if !ok {
+			failed = append(failed, b.id)
+		}
+	}
+	if len(failed) > 0 {
+		fmt.Fprintf(os.Stderr, "bench: over goal: %s\n", strings.Join(failed, ", "))
+	}
+	return nil
+}
+
+// runBench sets b up in its own directory, times both sides alternately (the
+// one that goes first swaps each round, so neither always runs on a warm
+// cache the other left) and reports the line and whether b met its goals.
+func runBench(parent *env, b bench, runs, warmup int) (line string, ok bool, err error) {
+	e, err := parent.sub(b.id)
+	if err != nil {
+		return "", false, err
+	}
+	fmt.Fprintf(os.Stderr, "bench: %s: setting up\n", b.id)
+	t, err := b.setup(e)
+	if err != nil {
+		return "", false, fmt.Errorf("setup: %w", err)
+	}
+	var ours, peer []sample
+	for i := range warmup + runs {
+		sides := []*side{&t.ours, &t.peer}
+		if i%2 == 1 {
+			slices.Reverse(sides)
+		}
+		for _, s := range sides {
+			if err := e.ctx.Err(); err != nil {
+				return "", false, err
+			}
+			smp, err := once(s)
+			if err != nil {
+				return "", false, fmt.Errorf("%s: %w", s.name, err)
+			}
+			if i < warmup {
+				continue
+			}
+			if s == &t.ours {
+				ours = append(ours, smp)
+			} else {
+				peer = append(peer, smp)
+			}
+		}
+	}
+	line, ok = report(b, t, ours, peer)
+	return line, ok, nil
+}
+
+func once(s *side) (sample, error) {
+	if s.prepare != nil {
+		if err := s.prepare(); err != nil {
+			return sample{}, fmt.Errorf("prepare: %w", err)
+		}
+	}
+	return s.run()
+}
+
+func report(b bench, t trial, ours, peer []sample) (string, bool) {
+	mo, mp := median(ours), median(peer)
+	var rssKB int64
+	for _, s := range ours {
+		rssKB = max(rssKB, s.maxRSS)
+	}
+	rss := (rssKB + 512) / 1024
+	ratio := float64(mo) / float64(mp)
+	ok := ratio <= b.goal && (b.rssMB == 0 || rss <= b.rssMB)
+	line := fmt.Sprintf("%-3s %-32s %s %-8s  %s %-8s  ratio %.2f (goal ≤ %.1f)  peak RSS %d MB",
+		b.id, b.name, t.ours.name, ms(mo), t.peer.name, ms(mp), ratio, b.goal, rss)
+	if b.rssMB > 0 {
+		line += fmt.Sprintf(" (goal ≤ %d MB)", b.rssMB)
+	}
+	if !ok {
+		line += "  OVER GOAL"
+	}
+	return line, ok
+}
+
+func median(s []sample) time.Duration {
+	d := make([]time.Duration, len(s))
+	for i, x := range s {
+		d[i] = x.wall
+	}
+	slices.Sort(d)
+	if n := len(d); n%2 == 0 {
+		return (d[n/2-1] + d[n/2]) / 2
+	}
+	return d[len(d)/2]
+}
+
+func ms(d time.Duration) string {
+	if d >= 10*time.Second {
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	}
+	return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond))
+}

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# A guided tour of vcsync in a throwaway sandbox: a repository with a GNU
+# ChangeLog, an edit with its new entry, then what vcsync does with it.
+# `make demo` builds vcsync and runs this with VCSYNC=bin/vcsync.
+#
+#   VCSYNC  the vcsync binary (default bin/vcsync)
+#   KEEP=1  keep the sandbox instead of removing it at the end
+#
+# Each step is one function; the commands it runs are echoed with `+ `.
+set -euo pipefail
+
+VCSYNC=${VCSYNC:-bin/vcsync}
+KEEP=${KEEP:-0}
+case $VCSYNC in
+/*) ;;
+*) VCSYNC=$PWD/$VCSYNC ;;
+esac
+if [[ ! -x $VCSYNC ]]; then
+	echo "demo: no vcsync at $VCSYNC (run make build, or set VCSYNC)" >&2
+	exit 1
+fi
+
+sandbox=$(mktemp -d "${TMPDIR:-/tmp}/vcsync-demo.XXXXXX")
+finish() {
+	if [[ $KEEP == 1 ]]; then
+		echo "sandbox kept: $sandbox"
+	else
+		rm -rf "$sandbox"
+		echo "sandbox removed (KEEP=1 keeps it)"
+	fi
+}
+trap finish EXIT
+
+# Seal git: no user or system config, no GIT_* from the caller (a hook's
+# GIT_DIR would point every command at the wrong repository).
+while read -r var; do unset "$var"; done < <(compgen -e | grep '^GIT_' || true)
+export HOME=$sandbox/home GIT_CONFIG_NOSYSTEM=1 XDG_CONFIG_HOME=$sandbox/home/.config
+mkdir -p "$HOME"
+work=$sandbox/work
+
+step() { printf '\n== %s\n' "$*"; }
+# run CMD ARG...: echo the command, quoted where the shell needs it, then run it.
+run() {
+	local line=+ arg
+	for arg; do
+		if [[ $arg =~ ^[[:alnum:]_./:=@%+,-]+$ ]]; then line+=" $arg"; else line+=" ${arg@Q}"; fi
+	done
+	printf '%s\n' "$line"
+	"$@"
+}
+vcsync() { "$VCSYNC" "$@"; }
+# write FILE: FILE's new contents come from stdin.
+write() {
+	printf '+ write %s\n' "$1"
+	mkdir -p "$(dirname "$1")"
+	cat >"$1"
+}
+# entry DATE LINE...: a ChangeLog entry by Jane Doe, on stdout.
+entry() {
+	printf '%s  Jane Doe  <jane@example.org>\n\n' "$1"
+	shift
+	printf '\t%s\n' "$@"
+	printf '\n'
+}
+# prepend FILE: stdin goes before FILE's contents.
+prepend() {
+	printf '+ prepend to %s\n' "$1"
+	cat - "$1" >"$1.new"
+	mv "$1.new" "$1"
+}
+
+make_repository() {
+	step "A repository with a GNU ChangeLog and two source files"
+	run git config --global user.name "Jane Doe"
+	run git config --global user.email jane@example.org
+	run git init -q -b main "$work"
+	cd "$work"
+	run git config gc.auto 0
+	entry 2025-01-15 "Start the project." \
+		"* lib/foo.c, src/main.c: New files." | write ChangeLog
+	write lib/foo.c <<-'EOF'
+		int foo_ready;
+
+		void
+		foo_init (void)
+		{
+		}
+	EOF
+	write src/main.c <<-'EOF'
+		void foo_init (void);
+
+		int
+		main (void)
+		{
+		  return 0;
+		}
+	EOF
+	run git add ChangeLog lib/foo.c src/main.c
+	run git commit -q -m "Start the project."
+	run git log --oneline
+}
+
+edit_and_describe() {
+	step "Edit both files, and say why in a new ChangeLog entry"
+	write lib/foo.c <<-'EOF'
+		int foo_ready;
+
+		void
+		foo_init (void)
+		{
+		  foo_ready = 1;
+		}
+	EOF
+	write src/main.c <<-'EOF'
+		void foo_init (void);
+
+		int
+		main (void)
+		{
+		  foo_init ();
+		  return 0;
+		}
+	EOF
+	entry "$(date +%F)" "Initialize foo before use." \
+		"* lib/foo.c (foo_init): Set foo_ready." \
+		"* src/main.c (main): Call foo_init." | prepend ChangeLog
+	run git status --short
+}
+
+show_message() {
+	step "What the commit would be: message, author, files"
+	run vcsync message
+	step "The same, for scripts"
+	run vcsync message --json
+}
+
+echo "sandbox: $sandbox"
+make_repository
+edit_and_describe
+show_message
