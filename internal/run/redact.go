@@ -1,0 +1,65 @@
+package run
+
+import (
+	"cmp"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// mask replaces every secret and every URL password, so that a redacted text
+// still shows where the secret was.
+const mask = "***"
+
+// urlAuthority matches a URL's scheme and authority (scheme://user:pass@host:port)
+// anywhere in a text. It stops at the path so that a URL nested in another's
+// query (https://h/x?next=svn://u:p@h2) is matched on its own.
+var urlAuthority = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#'"<>]*`)
+
+// Redact returns s with every secret replaced by "***" and the password of
+// every scheme://user:pass@host URL in it masked, so that command lines, stderr
+// and errors can be shown and logged without leaking credentials: svn, git and
+// hg all echo the URL they were given, password included, in their messages.
+func Redact(s string, secrets ...string) string {
+	// Longest first: with secrets "abc" and "abcdef", replacing "abc" first
+	// would leave "***def", leaking the rest of the longer one.
+	sorted := slices.Clone(secrets)
+	slices.SortFunc(sorted, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
+	for _, secret := range sorted {
+		if secret != "" {
+			s = strings.ReplaceAll(s, secret, mask)
+		}
+	}
+	if !strings.Contains(s, "://") {
+		return s
+	}
+	return urlAuthority.ReplaceAllStringFunc(s, RedactURL)
+}
+
+// RedactURL returns the URL u with its password, if any, replaced by "***"
+// (https://user:pass@host/x -> https://user:***@host/x), for the one place
+// that shows a remote's URL, such as `push --json`. The user name stays, as it
+// helps the reader and is not a secret. Anything without scheme://user:pass@,
+// such as scp-like git@host:path, is returned unchanged.
+func RedactURL(u string) string {
+	i := strings.Index(u, "://")
+	if i < 0 {
+		return u
+	}
+	start := i + len("://")
+	authority := u[start:]
+	if end := strings.IndexAny(authority, "/?#"); end >= 0 {
+		authority = authority[:end]
+	}
+	// The last '@' ends the user info, as in net/url: a password may hold
+	// an unescaped '@', a host may not.
+	at := strings.LastIndex(authority, "@")
+	if at < 0 {
+		return u
+	}
+	colon := strings.Index(authority[:at], ":")
+	if colon < 0 || colon == at-1 {
+		return u // no password, or an empty one: nothing to hide
+	}
+	return u[:start+colon+1] + mask + u[start+at:]
+}

@@ -1,0 +1,171 @@
+// Package run is the one place where vcsync starts external programs: git
+// hooks, git svn, svn, svnmucc, brz, hg and user commands.
+//
+// Keeping os/exec behind one choke point, as cmd/go does in
+// modfetch/codehost, means every program runs with a context, a known
+// environment (LC_ALL=C, so that the messages we parse are in English), its
+// stdout and stderr kept apart, -x style tracing for --verbose, printing
+// instead of running for --dry-run, and errors that show the command and its
+// stderr with credentials redacted. No other vcsync package may import
+// os/exec; this package must not import any other vcsync package.
+package run
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// waitDelay is how long a cancelled program has, after SIGTERM, to exit and
+// close its output before it is killed: enough for svn or git to remove a
+// lock file, short enough that Ctrl-C feels immediate.
+const waitDelay = 3 * time.Second
+
+// Cmd describes one program to run. It is plain data so that callers and
+// tests can build, compare and print commands without running them.
+type Cmd struct {
+	Name  string   // the program, looked up in PATH
+	Args  []string // its arguments; put "--" before user-supplied paths and URLs
+	Dir   string   // working directory; "" means the current one
+	Env   []string // KEY=VALUE added to (and overriding) the base environment; the place for secrets
+	Stdin io.Reader
+	// Secrets are values replaced by "***" in every echoed command line and
+	// error, such as a password that a program may repeat in its stderr.
+	Secrets []string
+}
+
+// Runner runs Cmds. Its zero value, and a nil *Runner, run quietly. One
+// Runner may be shared by the goroutines of a parallel push: its echo lines
+// do not interleave.
+type Runner struct {
+	// Verbose, if non-nil, receives each command as it ends, -x style, with
+	// its elapsed time: "+ git svn dcommit (0.42s)". It backs --verbose.
+	Verbose io.Writer
+	// DryRun, if non-nil, receives each command instead of its being run;
+	// Run then returns empty output and no error. It backs --dry-run.
+	DryRun io.Writer
+
+	mu sync.Mutex // serialises writes to Verbose and DryRun
+}
+
+// RunError is the error of a program that could not start or that failed.
+// Like cmd/go's, it never says a bare "exit status 1": it names the command
+// and carries the program's stderr, which is what explains the failure.
+type RunError struct {
+	Cmd      string // the command line, redacted
+	Stderr   string // the program's stderr, redacted and trimmed
+	Err      error  // the cause: *exec.ExitError, a start error, or the context's error
+	ExitCode int    // the exit status, or -1 if the program did not start or a signal ended it
+}
+
+// Error formats like cmd/go: "git svn dcommit: exit status 1" followed by the
+// stderr lines, each indented by a tab, so that a wrapped error stays readable.
+func (e *RunError) Error() string {
+	msg := e.Cmd + ": " + e.Err.Error()
+	if e.Stderr == "" {
+		return msg
+	}
+	return msg + "\n\t" + strings.ReplaceAll(e.Stderr, "\n", "\n\t")
+}
+
+// Unwrap returns Err, so that errors.Is(err, context.Canceled) or
+// context.DeadlineExceeded tells an interrupted program from a failed one.
+func (e *RunError) Unwrap() error { return e.Err }
+
+// Run runs c and returns its stdout (on failure, whatever it wrote before
+// failing; callers parse it, so it is not redacted). On failure the error is
+// a *RunError.
+// When ctx ends, the program gets SIGTERM, then SIGKILL if it has not exited
+// within a few seconds, and the error wraps ctx.Err().
+func (r *Runner) Run(ctx context.Context, c Cmd) (stdout []byte, err error) {
+	line := commandLine(c)
+	if r != nil && r.DryRun != nil {
+		r.echo(r.DryRun, line+"\n")
+		return nil, nil
+	}
+	cmd := command(ctx, c)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	start := time.Now()
+	err = cmd.Run()
+	if r != nil && r.Verbose != nil {
+		r.echo(r.Verbose, fmt.Sprintf("+ %s (%.2fs)\n", line, time.Since(start).Seconds()))
+	}
+	if err != nil {
+		return out.Bytes(), newRunError(ctx, c, line, cmd, errOut.String(), err)
+	}
+	return out.Bytes(), nil
+}
+
+// command builds the exec.Cmd for c.
+func command(ctx context.Context, c Cmd) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, c.Name, c.Args...)
+	cmd.Dir = c.Dir
+	cmd.Stdin = c.Stdin // nil is /dev/null: a program that prompts for a password fails instead of hanging
+	// LC_ALL=C: we match programs' messages (svn's "out of date", git's
+	// "non-fast-forward"), which must not be translated.
+	// VCSYNC=0: a pre-push hook that vcsync installed must not run vcsync
+	// again when vcsync itself runs git.
+	// c.Env comes last: exec keeps the last value of a repeated key.
+	cmd.Env = append(append(os.Environ(), "LC_ALL=C", "VCSYNC=0"), c.Env...)
+	// SIGTERM first lets svn, git and hg clean up their locks (a killed svn
+	// leaves the working copy needing `svn cleanup`); WaitDelay kills it
+	// later if it ignores SIGTERM or a child keeps its output open.
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = waitDelay
+	return cmd
+}
+
+// newRunError builds the *RunError for a failed run of c.
+func newRunError(ctx context.Context, c Cmd, line string, cmd *exec.Cmd, stderr string, err error) *RunError {
+	// A program that dies of our SIGTERM reports "signal: terminated";
+	// callers need to see that the context, not the program, ended it.
+	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+		err = fmt.Errorf("%w (%w)", ctxErr, err)
+	}
+	code := -1
+	if cmd.ProcessState != nil {
+		code = cmd.ProcessState.ExitCode()
+	}
+	stderr = strings.TrimLeft(strings.TrimRight(stderr, " \t\r\n"), "\r\n")
+	return &RunError{Cmd: line, Stderr: Redact(stderr, c.Secrets...), Err: err, ExitCode: code}
+}
+
+// echo writes s to w in one call under r.mu, so that parallel runs do not
+// interleave their lines.
+func (r *Runner) echo(w io.Writer, s string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	io.WriteString(w, s)
+}
+
+// commandLine returns c as a redacted shell command line, prefixed with
+// "cd DIR && " when c has a directory, so that a user can paste it.
+// The environment is left out: that is where secrets go.
+func commandLine(c Cmd) string {
+	var b strings.Builder
+	if c.Dir != "" {
+		b.WriteString("cd " + quote(Redact(c.Dir, c.Secrets...)) + " && ")
+	}
+	b.WriteString(quote(Redact(c.Name, c.Secrets...)))
+	for _, a := range c.Args {
+		b.WriteString(" " + quote(Redact(a, c.Secrets...)))
+	}
+	return b.String()
+}
+
+// quote returns s quoted for a POSIX shell if it needs to be.
+func quote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:=@%+,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,301 @@
+package run
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// need skips the test if a program is missing, except in CI, where a missing
+// program is a failure (DESIGN.md, "Tests use real components").
+func need(t *testing.T, names ...string) {
+	t.Helper()
+	for _, name := range names {
+		if _, err := exec.LookPath(name); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s is required in CI: %v", name, err)
+			}
+			t.Skipf("%s not installed", name)
+		}
+	}
+}
+
+func sh(script string) Cmd { return Cmd{Name: "sh", Args: []string{"-c", script}} }
+
+func TestRunOutput(t *testing.T) {
+	need(t, "git", "sh")
+	dir := t.TempDir()
+	tests := []struct {
+		name   string
+		cmd    Cmd
+		want   string
+		prefix bool // want is only a prefix of stdout
+	}{
+		{"git version", Cmd{Name: "git", Args: []string{"--version"}}, "git version ", true},
+		{"stdout only", sh("echo out; echo err >&2"), "out\n", false},
+		{"environment", sh(`echo "$LC_ALL $VCSYNC"`), "C 0\n", false},
+		{"env overrides base", Cmd{Name: "sh", Args: []string{"-c", `echo "$LC_ALL $X"`}, Env: []string{"LC_ALL=POSIX", "X=y"}}, "POSIX y\n", false},
+		{"stdin", Cmd{Name: "sh", Args: []string{"-c", "tr a-z A-Z"}, Stdin: strings.NewReader("hello")}, "HELLO", false},
+		{"no stdin reads nothing", sh("cat"), "", false},
+		{"dir", Cmd{Name: "sh", Args: []string{"-c", "pwd -P"}, Dir: dir}, mustEval(t, dir) + "\n", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var r Runner
+			out, err := r.Run(t.Context(), tt.cmd)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := string(out); got != tt.want && !(tt.prefix && strings.HasPrefix(got, tt.want)) {
+				t.Errorf("stdout = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func mustEval(t *testing.T, dir string) string {
+	t.Helper()
+	d, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestRunError(t *testing.T) {
+	need(t, "sh")
+	tests := []struct {
+		name     string
+		cmd      Cmd
+		wantText string
+		wantCode int
+	}{
+		{"exit status and stderr", sh("echo first >&2; echo second >&2; exit 3"),
+			"sh -c 'echo first >&2; echo second >&2; exit 3': exit status 3\n\tfirst\n\tsecond", 3},
+		{"no stderr", sh("exit 1"), "sh -c 'exit 1': exit status 1", 1},
+		{"stderr trimmed", sh(`printf '\n  indented\n\n' >&2; exit 2`),
+			"sh -c 'printf '\\''\\n  indented\\n\\n'\\'' >&2; exit 2': exit status 2\n\t  indented", 2},
+		{"not found", Cmd{Name: "vcsync-no-such-program"}, "vcsync-no-such-program: exec: ", -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var r Runner
+			_, err := r.Run(t.Context(), tt.cmd)
+			var re *RunError
+			if !errors.As(err, &re) {
+				t.Fatalf("err = %v (%T), want *RunError", err, err)
+			}
+			if !strings.HasPrefix(err.Error(), tt.wantText) {
+				t.Errorf("error text:\n%s\nwant:\n%s", err, tt.wantText)
+			}
+			if re.ExitCode != tt.wantCode {
+				t.Errorf("ExitCode = %d, want %d", re.ExitCode, tt.wantCode)
+			}
+		})
+	}
+}
+
+func TestRunSecrets(t *testing.T) {
+	need(t, "sh")
+	const secret = "s3cr3t-t0ken"
+	var verbose bytes.Buffer
+	r := Runner{Verbose: &verbose}
+	c := Cmd{
+		Name:    "sh",
+		Args:    []string{"-c", `echo "auth failed for $0 with $1 and $URL" >&2; exit 1`, "https://me:hunter2@example.org/x", secret},
+		Env:     []string{"URL=svn://u:pw@svn.example.org/r"},
+		Secrets: []string{secret},
+	}
+	_, err := r.Run(t.Context(), c)
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	for _, text := range []string{err.Error(), verbose.String()} {
+		for _, leak := range []string{secret, "hunter2", ":pw@"} {
+			if strings.Contains(text, leak) {
+				t.Errorf("%q leaks %q", text, leak)
+			}
+		}
+	}
+	if want := "auth failed for https://me:***@example.org/x with *** and svn://u:***@svn.example.org/r"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not contain %q", err, want)
+	}
+	if !strings.HasPrefix(verbose.String(), "+ sh -c ") || !strings.HasSuffix(verbose.String(), "s)\n") {
+		t.Errorf("verbose echo = %q, want \"+ sh -c ... (N.NNs)\\n\"", verbose.String())
+	}
+}
+
+func TestRunVerboseParallel(t *testing.T) {
+	need(t, "git")
+	var verbose bytes.Buffer
+	r := &Runner{Verbose: &verbose}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			if _, err := r.Run(t.Context(), Cmd{Name: "git", Args: []string{"--version"}}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	lines := strings.Split(strings.TrimSuffix(verbose.String(), "\n"), "\n")
+	if len(lines) != 8 {
+		t.Fatalf("got %d lines, want 8:\n%s", len(lines), verbose.String())
+	}
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "+ git --version (") || !strings.HasSuffix(l, "s)") {
+			t.Errorf("echo line %q, want \"+ git --version (N.NNs)\"", l)
+		}
+	}
+}
+
+func TestDryRun(t *testing.T) {
+	need(t, "touch")
+	dir := t.TempDir()
+	var dry, verbose bytes.Buffer
+	r := Runner{DryRun: &dry, Verbose: &verbose}
+	out, err := r.Run(t.Context(), Cmd{Name: "touch", Args: []string{"--", "FILE", "pass word"}, Dir: dir, Secrets: []string{"word"}})
+	if err != nil || out != nil {
+		t.Fatalf("Run = %q, %v; want nil, nil", out, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "FILE")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("dry run created FILE (stat: %v)", err)
+	}
+	if want := "cd " + dir + " && touch -- FILE 'pass ***'\n"; dry.String() != want {
+		t.Errorf("dry run printed %q, want %q", dry.String(), want)
+	}
+	if verbose.Len() != 0 {
+		t.Errorf("dry run echoed %q to Verbose", verbose.String())
+	}
+}
+
+// cancelOnRead cancels a context on its first Read. os/exec reads Stdin only
+// once the program has started, so this cancels a running program without a
+// sleep or a race.
+type cancelOnRead struct{ cancel context.CancelFunc }
+
+func (c cancelOnRead) Read([]byte) (int, error) {
+	c.cancel()
+	return 0, io.EOF
+}
+
+func TestRunContext(t *testing.T) {
+	need(t, "sleep")
+	tests := []struct {
+		name string
+		ctx  func(t *testing.T) (context.Context, context.CancelFunc, io.Reader)
+		want error
+	}{
+		{"cancel while running", func(t *testing.T) (context.Context, context.CancelFunc, io.Reader) {
+			ctx, cancel := context.WithCancel(t.Context())
+			return ctx, cancel, cancelOnRead{cancel}
+		}, context.Canceled},
+		{"deadline", func(t *testing.T) (context.Context, context.CancelFunc, io.Reader) {
+			ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+			return ctx, cancel, nil
+		}, context.DeadlineExceeded},
+		{"cancelled before start", func(t *testing.T) (context.Context, context.CancelFunc, io.Reader) {
+			ctx, cancel := context.WithCancel(t.Context())
+			cancel()
+			return ctx, cancel, nil
+		}, context.Canceled},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel, stdin := tt.ctx(t)
+			defer cancel()
+			start := time.Now()
+			var r Runner
+			_, err := r.Run(ctx, Cmd{Name: "sleep", Args: []string{"30"}, Stdin: stdin})
+			if elapsed := time.Since(start); elapsed >= waitDelay {
+				t.Errorf("Run took %v; want SIGTERM to end sleep at once", elapsed)
+			}
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("err = %v, want it to wrap %v", err, tt.want)
+			}
+			var re *RunError
+			if !errors.As(err, &re) || re.ExitCode != -1 {
+				t.Errorf("err = %#v, want a *RunError with ExitCode -1", err)
+			}
+			if !strings.HasPrefix(err.Error(), "sleep 30: "+tt.want.Error()) {
+				t.Errorf("error text %q, want it to start with %q", err, "sleep 30: "+tt.want.Error())
+			}
+		})
+	}
+}
+
+func TestRunCancelSendsSIGTERM(t *testing.T) {
+	need(t, "sleep")
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var r Runner
+	_, err := r.Run(ctx, Cmd{Name: "sleep", Args: []string{"30"}, Stdin: cancelOnRead{cancel}})
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.String() != "signal: terminated" {
+		t.Errorf("err = %v, want it to wrap an *exec.ExitError \"signal: terminated\"", err)
+	}
+}
+
+func TestRedact(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		secrets []string
+		want    string
+	}{
+		{"plain", "nothing to hide", nil, "nothing to hide"},
+		{"secret", "token abc123 rejected", []string{"abc123"}, "token *** rejected"},
+		{"every occurrence", "abc abc", []string{"abc"}, "*** ***"},
+		{"longest secret first", "abcdef", []string{"abc", "abcdef"}, "***"},
+		{"empty secret ignored", "text", []string{""}, "text"},
+		{"https", "https://user:pass@host/x", nil, "https://user:***@host/x"},
+		{"http in text", "fatal: unable to access 'http://u:p@h:8080/r.git/': 403", nil, "fatal: unable to access 'http://u:***@h:8080/r.git/': 403"},
+		{"svn", "svn://me:pw@svn.example.org/repo", nil, "svn://me:***@svn.example.org/repo"},
+		{"svn+ssh", "svn+ssh://me:pw@host/repo/trunk", nil, "svn+ssh://me:***@host/repo/trunk"},
+		{"ssh", "ssh://git:pw@host:22/r", nil, "ssh://git:***@host:22/r"},
+		{"any scheme", "bzr+https://a:b@c/d", nil, "bzr+https://a:***@c/d"},
+		{"no path", "https://u:p@host", nil, "https://u:***@host"},
+		{"several URLs", "from https://a:1@x to svn://b:2@y", nil, "from https://a:***@x to svn://b:***@y"},
+		{"nested in query", "https://h/x?next=https://u:p@h2/y", nil, "https://h/x?next=https://u:***@h2/y"},
+		{"at sign in password", "https://u:p@ss@host/x", nil, "https://u:***@host/x"},
+		{"colon in password", "https://u:a:b@host/x", nil, "https://u:***@host/x"},
+		{"user only", "https://user@host/x", nil, "https://user@host/x"},
+		{"empty password", "https://user:@host/x", nil, "https://user:@host/x"},
+		{"port, no userinfo", "https://host:443/x", nil, "https://host:443/x"},
+		{"at sign in path", "https://host/u:p@x", nil, "https://host/u:p@x"},
+		{"scp-like", "git@github.com:me/proj.git", nil, "git@github.com:me/proj.git"},
+		{"secret and URL", "https://u:tok@h tok", []string{"tok"}, "https://u:***@h ***"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Redact(tt.in, tt.secrets...); got != tt.want {
+				t.Errorf("Redact(%q, %q) = %q, want %q", tt.in, tt.secrets, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://user:pass@host/x", "https://user:***@host/x"},
+		{"svn+ssh://me:p@ss@host/r", "svn+ssh://me:***@host/r"},
+		{"https://user@host/x", "https://user@host/x"},
+		{"https://host/x?u=a:b@c", "https://host/x?u=a:b@c"},
+		{"git@github.com:me/proj.git", "git@github.com:me/proj.git"},
+		{"/local/path", "/local/path"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := RedactURL(tt.in); got != tt.want {
+			t.Errorf("RedactURL(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
