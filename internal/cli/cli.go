@@ -45,7 +45,7 @@ func (e *FlagError) Unwrap() error { return e.Err }
 func Main(args []string, stdio IO) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	root := NewRootCmd(stdio)
+	root := NewRootCmd(&GlobalOptions{IO: stdio})
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err != nil && strings.HasPrefix(err.Error(), "unknown command ") {

@@ -20,9 +20,9 @@ type GlobalOptions struct {
 	NoColor bool
 }
 
-// NewRootCmd builds the command tree.
-func NewRootCmd(stdio IO) *cobra.Command {
-	g := &GlobalOptions{IO: stdio}
+// NewRootCmd builds the command tree; the persistent flags fill g.
+func NewRootCmd(g *GlobalOptions) *cobra.Command {
+	stdio := g.IO
 	root := &cobra.Command{
 		Use:   "vcsync",
 		Short: "Commit a ChangeLog entry and push it to every repository",

@@ -1,0 +1,118 @@
+package repo
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// gitRepo makes a real repository with files committed, sealed from the
+// developer's git configuration.
+func gitRepo(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, args := range [][]string{{"init", "-q"}, {"add", "."}, {"commit", "-q", "-m", "init"}} {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "HOME="+dir, "GIT_CONFIG_NOSYSTEM=1",
+			"GIT_AUTHOR_NAME=T", "GIT_AUTHOR_EMAIL=t@example.org", "GIT_COMMITTER_NAME=T", "GIT_COMMITTER_EMAIL=t@example.org")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	return dir
+}
+
+// TestHeadFile checks that the content at HEAD is right whether it is proven
+// from the working file (prepend, append) or read from the blob (edit).
+func TestHeadFile(t *testing.T) {
+	old := strings.Repeat("2026-01-01  A  <a@example.org>\n\n\t* a.c: Old.\n\n", 50)
+	dir := gitRepo(t, map[string]string{"ChangeLog": old})
+	r, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, wt string
+		shared   bool // the result must share the working file's memory
+	}{
+		{"prepended", "2026-11-25  B  <b@example.org>\n\n\t* b.c: New.\n\n" + old, true},
+		{"appended", old + "2026-11-25  B  <b@example.org>\n\n\t* b.c: New.\n", true},
+		{"unchanged", old, true},
+		{"edited in the middle", strings.Replace(old, "Old.", "Older.", 7), false},
+		{"same size, other bytes", strings.Replace(old, "Old.", "Odd.", 1), false},
+		{"shorter", old[:100], false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wt := []byte(tt.wt)
+			got, err := r.HeadFile("ChangeLog", wt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(old, string(got)); diff != "" {
+				t.Fatalf("HEAD content (-want +got):\n%s", diff)
+			}
+			shared := len(got) > 0 && bytes.Contains(wt, got) && (&wt[len(wt)-len(got)] == &got[0] || &wt[0] == &got[0])
+			if shared != tt.shared {
+				t.Errorf("shared with the working file = %v, want %v", shared, tt.shared)
+			}
+		})
+	}
+	if got, err := r.HeadFile("NoSuchFile", nil); err != nil || got != nil {
+		t.Errorf("HeadFile(missing) = %q, %v; want nil, nil", got, err)
+	}
+}
+
+func TestModifiedFiles(t *testing.T) {
+	dir := gitRepo(t, map[string]string{
+		"ChangeLog": "a\n", "lib/ChangeLog": "b\n", "doc/ChangeLog": "c\n", "src/x.c": "x\n",
+	})
+	for name, content := range map[string]string{"lib/ChangeLog": "new\nb\n", "ChangeLog": "new\na\n", "src/x.c": "y\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := Open(filepath.Join(dir, "lib"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := r.ModifiedFiles(func(p string) bool { return filepath.Base(p) == "ChangeLog" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"ChangeLog", "lib/ChangeLog"}, got); diff != "" {
+		t.Errorf("modified ChangeLogs (-want +got):\n%s", diff)
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	if _, err := Open(t.TempDir()); err != ErrNotRepository {
+		t.Errorf("Open(not a repository) = %v, want ErrNotRepository", err)
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("git", "init", "-q", dir).CombinedOutput(); err != nil {
+		t.Fatalf("git init: %v\n%s", err, out)
+	}
+	r, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.HeadFile("ChangeLog", nil); err != ErrUnbornHead {
+		t.Errorf("HeadFile on an unborn HEAD = %v, want ErrUnbornHead", err)
+	}
+}
