@@ -15,7 +15,7 @@ bench:
 	GO=$(GO) $(GO) run ./internal/bench $(BENCHFLAGS)
 
 fuzz:
-	$(GO) test ./changelog -run '^$$' -fuzz FuzzDerive -fuzztime $(FUZZTIME)
+	$(GO) test ./changelog -run '^$$' -fuzz FuzzDerive -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
 
 demo: build
 	VCSYNC=bin/vcsync scripts/demo.sh

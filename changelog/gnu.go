@@ -100,7 +100,7 @@ func parseGNU(in Input, old, new text) (Entry, []Warning, error) {
 	}
 	e := Entry{Path: in.Path, Format: GNU}
 	for _, g := range groups {
-		g.lines = trimBlank(g.lines)
+		g.lines = trimBlank(g.lines, lineText)
 		if len(g.lines) == 0 {
 			continue
 		}
@@ -231,15 +231,19 @@ func unindent(l string) string {
 	return strings.TrimRight(l[n:], " \t")
 }
 
-func trimBlank(ls []line) []line {
-	for len(ls) > 0 && strings.TrimSpace(ls[0].text) == "" {
+// trimBlank drops the blank lines at both ends of ls.
+func trimBlank[T any](ls []T, text func(T) string) []T {
+	for len(ls) > 0 && strings.TrimSpace(text(ls[0])) == "" {
 		ls = ls[1:]
 	}
-	for len(ls) > 0 && strings.TrimSpace(ls[len(ls)-1].text) == "" {
+	for len(ls) > 0 && strings.TrimSpace(text(ls[len(ls)-1])) == "" {
 		ls = ls[:len(ls)-1]
 	}
 	return ls
 }
+
+func lineText(l line) string { return l.text }
+func same(s string) string   { return s }
 
 func addAuthor(as []Author, a Author) []Author {
 	for _, x := range as {

@@ -126,7 +126,7 @@ func (m *Message) compose(opt Options) {
 		if e.Subject == "" && len(body) > 0 && body[0] == subject && (i == from || sections) {
 			body = body[1:]
 		}
-		body = trimBlankStrings(body)
+		body = trimBlank(body, same)
 		if len(body) == 0 {
 			continue
 		}
@@ -153,16 +153,6 @@ func (m *Message) compose(opt Options) {
 // a summary.
 func isItem(l string) bool {
 	return strings.HasPrefix(l, "* ") || strings.HasPrefix(l, "*\t")
-}
-
-func trimBlankStrings(ls []string) []string {
-	for len(ls) > 0 && strings.TrimSpace(ls[0]) == "" {
-		ls = ls[1:]
-	}
-	for len(ls) > 0 && strings.TrimSpace(ls[len(ls)-1]) == "" {
-		ls = ls[:len(ls)-1]
-	}
-	return ls
 }
 
 func appendNew(ss []string, s string) []string {
