@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/vcsync/vcsync/changelog"
 	"github.com/vcsync/vcsync/internal/repo"
@@ -32,18 +33,34 @@ var ErrNoChangeLog = errors.New("no ChangeLog is modified in the working tree; a
 // nothing. When no entry names an author, the author is the git user, as
 // for git commit.
 func Message(ctx context.Context, opt MessageOptions) (*changelog.Message, error) {
-	dir := opt.Dir
+	r, cwd, err := openAt(opt.Dir)
+	if err != nil {
+		return nil, err
+	}
+	return derive(ctx, r, cwd, opt.ChangeLogs)
+}
+
+// openAt opens the repository holding dir ("" for the current directory)
+// and returns it with the absolute directory that command-line paths are
+// relative to.
+func openAt(dir string) (*repo.Repo, string, error) {
 	if dir == "" {
 		var err error
 		if dir, err = os.Getwd(); err != nil {
-			return nil, err
+			return nil, "", err
 		}
 	}
 	r, err := repo.Open(dir)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	paths, err := changeLogPaths(r, dir, opt.ChangeLogs)
+	cwd, err := filepath.Abs(dir)
+	return r, cwd, err
+}
+
+// derive reads the ChangeLogs and derives the message.
+func derive(ctx context.Context, r *repo.Repo, cwd string, named []string) (*changelog.Message, error) {
+	paths, err := changeLogPaths(r, cwd, named)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +75,7 @@ func Message(ctx context.Context, opt MessageOptions) (*changelog.Message, error
 		}
 		inputs = append(inputs, in)
 	}
-	m, err := changelog.Derive(inputs, changelog.Options{})
+	m, err := changelog.Derive(inputs, changelog.Options{NoCoAuthorTrailers: !r.BoolConfig("vcsync", "coAuthorTrailers", true)})
 	if err != nil {
 		return nil, err
 	}

@@ -53,7 +53,10 @@ type Entry struct {
 	Date    string   // the date of the first header, as written
 	Lines   []string // message lines; no leading or trailing blank line
 	Files   []string // repository-relative, cleaned; may hold glob patterns
-	Subject string   // set when the format derives its own subject (Keep a Changelog)
+	// FileLines gives, for each of Files, the line (1-based, in the new
+	// text) that names it, so that a complaint about a file can point there.
+	FileLines map[string]int
+	Subject   string // set when the format derives its own subject (Keep a Changelog)
 }
 
 // Warning is a problem the reader worked around. It names the ChangeLog and

@@ -6,11 +6,12 @@ import (
 )
 
 // files collects the names that the "* FILE, FILE (FN) [COND]: text" items of
-// the added lines give, relative to the repository root.
-func (r *gnuReader) files(groups []group) ([]string, error) {
+// the added lines give, relative to the repository root, and the line that
+// names each first.
+func (r *gnuReader) files(groups []group) ([]string, map[string]int, error) {
 	dir := path.Dir(r.path)
 	var names []string
-	seen := map[string]bool{}
+	seen := map[string]int{}
 	for _, g := range groups {
 		open := false // the previous item's file list ended with a comma
 		for k, l := range g.lines {
@@ -34,17 +35,17 @@ func (r *gnuReader) files(groups []group) ([]string, error) {
 				for _, name := range expandBraces(tok) {
 					p, err := r.clean(dir, name, l)
 					if err != nil {
-						return nil, err
+						return nil, nil, err
 					}
-					if !seen[p] {
-						seen[p] = true
+					if seen[p] == 0 {
+						seen[p] = l.n
 						names = append(names, p)
 					}
 				}
 			}
 		}
 	}
-	return names, nil
+	return names, seen, nil
 }
 
 // fileList splits the file list at the start of an item:

@@ -118,7 +118,7 @@ func parseGNU(in Input, old, new text) (Entry, []Warning, error) {
 		}
 	}
 	var err error
-	e.Files, err = r.files(groups)
+	e.Files, e.FileLines, err = r.files(groups)
 	return e, r.warns, err
 }
 

@@ -2,6 +2,7 @@ package changelog
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -10,14 +11,15 @@ var ErrNoNewEntry = errors.New("no new ChangeLog entry")
 
 // Message is what a commit made from ChangeLog changes would hold.
 type Message struct {
-	Subject    string    // the first line of Text
-	Text       string    // the whole commit message, ending in a newline
-	Author     Author    // zero when no entry names one (the committer is used)
-	CoAuthors  []Author  // the other authors, also as Co-authored-by trailers
-	Files      []string  // named by the entries; may hold glob patterns
-	ChangeLogs []string  // the ChangeLogs that add lines
-	Entries    []Entry   // per ChangeLog
-	Warnings   []Warning // problems worked around
+	Subject    string            // the first line of Text
+	Text       string            // the whole commit message, ending in a newline
+	Author     Author            // zero when no entry names one (the committer is used)
+	CoAuthors  []Author          // the other authors, also as Co-authored-by trailers
+	Files      []string          // named by the entries; may hold glob patterns
+	FileSource map[string]string // for each of Files, where it is named: "lib/ChangeLog:12"
+	ChangeLogs []string          // the ChangeLogs that add lines
+	Entries    []Entry           // per ChangeLog
+	Warnings   []Warning         // problems worked around
 }
 
 // Options tune Derive. The zero value is the default.
@@ -33,7 +35,7 @@ type Options struct {
 // without added lines are skipped; when none adds anything, the error wraps
 // ErrNoNewEntry.
 func Derive(inputs []Input, opt Options) (*Message, error) {
-	m := &Message{}
+	m := &Message{FileSource: map[string]string{}}
 	for _, in := range inputs {
 		e, warns, err := read(in)
 		m.Warnings = append(m.Warnings, warns...)
@@ -46,7 +48,10 @@ func Derive(inputs []Input, opt Options) (*Message, error) {
 		m.Entries = append(m.Entries, e)
 		m.ChangeLogs = append(m.ChangeLogs, e.Path)
 		for _, f := range e.Files {
-			m.Files = appendNew(m.Files, f)
+			if _, dup := m.FileSource[f]; !dup {
+				m.Files = append(m.Files, f)
+				m.FileSource[f] = fmt.Sprintf("%s:%d", e.Path, e.FileLines[f])
+			}
 		}
 		for _, a := range e.Authors {
 			if m.Author.IsZero() {
@@ -153,13 +158,4 @@ func (m *Message) compose(opt Options) {
 // a summary.
 func isItem(l string) bool {
 	return strings.HasPrefix(l, "* ") || strings.HasPrefix(l, "*\t")
-}
-
-func appendNew(ss []string, s string) []string {
-	for _, x := range ss {
-		if x == s {
-			return ss
-		}
-	}
-	return append(ss, s)
 }

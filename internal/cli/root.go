@@ -55,6 +55,8 @@ publishes to.`,
 
 	root.AddCommand(
 		NewCmdMessage(g, nil),
+		NewCmdCommit(g, nil),
+		NewCmdDiff(g),
 		NewCmdVersion(g),
 	)
 	return root

@@ -21,14 +21,22 @@ import (
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/vcsync/vcsync/internal/run"
 )
 
 // Repo is an open repository with a working tree. It is not safe for use
 // by several goroutines at once: go-git's repository and storage objects are
 // not documented as safe.
 type Repo struct {
-	git  *git.Repository
-	Root string // the working tree's root, absolute, symlinks resolved
+	git    *git.Repository
+	Root   string      // the working tree's root, absolute, symlinks resolved
+	Runner *run.Runner // runs git where vcsync uses it (see Git); nil runs quietly
+
+	// HEAD and its tree, read once: a Repo serves one command, and every
+	// step of it must see the same HEAD (Publish then moves HEAD only if
+	// it is still there).
+	headRef *plumbing.Reference
+	headTr  *object.Tree
 }
 
 // Errors callers tell apart.
@@ -86,8 +94,11 @@ func (r *Repo) Rel(cwd, p string) (string, error) {
 	return filepath.ToSlash(rel), nil
 }
 
-// headTree is the tree of the commit HEAD points to.
-func (r *Repo) headTree() (*object.Tree, error) {
+// resolveHead reads HEAD once.
+func (r *Repo) resolveHead() (*plumbing.Reference, error) {
+	if r.headRef != nil {
+		return r.headRef, nil
+	}
 	ref, err := r.git.Head()
 	if errors.Is(err, plumbing.ErrReferenceNotFound) {
 		return nil, ErrUnbornHead
@@ -95,11 +106,25 @@ func (r *Repo) headTree() (*object.Tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read HEAD: %w", err)
 	}
+	r.headRef = ref
+	return ref, nil
+}
+
+// headTree is the tree of the commit HEAD points to.
+func (r *Repo) headTree() (*object.Tree, error) {
+	if r.headTr != nil {
+		return r.headTr, nil
+	}
+	ref, err := r.resolveHead()
+	if err != nil {
+		return nil, err
+	}
 	c, err := r.git.CommitObject(ref.Hash())
 	if err != nil {
 		return nil, fmt.Errorf("read HEAD commit %s: %w", ref.Hash(), err)
 	}
-	return c.Tree()
+	r.headTr, err = c.Tree()
+	return r.headTr, err
 }
 
 // HeadFile returns the content of p at HEAD, or nil if HEAD does not have it.
@@ -233,4 +258,14 @@ func (r *Repo) User() (name, email string) {
 		return "", ""
 	}
 	return c.User.Name, c.User.Email
+}
+
+// Tracked reports whether HEAD holds p.
+func (r *Repo) Tracked(p string) bool {
+	t, err := r.headTree()
+	if err != nil {
+		return false
+	}
+	_, err = t.FindEntry(p)
+	return err == nil
 }

@@ -40,6 +40,9 @@ type Cmd struct {
 	// Secrets are values replaced by "***" in every echoed command line and
 	// error, such as a password that a program may repeat in its stderr.
 	Secrets []string
+	// Stderr, if non-nil, also receives the program's stderr as it runs:
+	// what a git hook prints is meant for the user, failing or not.
+	Stderr io.Writer
 }
 
 // Runner runs Cmds. Its zero value, and a nil *Runner, run quietly. One
@@ -94,6 +97,9 @@ func (r *Runner) Run(ctx context.Context, c Cmd) (stdout []byte, err error) {
 	cmd := command(ctx, c)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if c.Stderr != nil {
+		cmd.Stderr = io.MultiWriter(&errOut, c.Stderr)
+	}
 	start := time.Now()
 	err = cmd.Run()
 	if r != nil && r.Verbose != nil {

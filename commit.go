@@ -1,0 +1,240 @@
+package vcsync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/vcsync/vcsync/changelog"
+	"github.com/vcsync/vcsync/internal/repo"
+	"github.com/vcsync/vcsync/internal/run"
+)
+
+// CommitOptions are the inputs of Commit.
+type CommitOptions struct {
+	MessageOptions
+	Author   string // --author "Name <email>": must agree with the entry's author
+	All      bool   // also commit modified tracked files the entry does not name
+	Add      bool   // add named files that are untracked
+	NoVerify bool   // skip the pre-commit and commit-msg hooks
+	DryRun   bool   // plan only: write nothing
+	Runner   *run.Runner
+	HookOut  io.Writer // where hooks' output goes (the user's stderr)
+}
+
+// CommitResult is what Commit did, or would do with DryRun.
+type CommitResult struct {
+	Message   *changelog.Message
+	Text      string // the final message (a commit-msg hook may change it)
+	Author    changelog.Author
+	Committer changelog.Author
+	Files     []string // every path committed, ChangeLogs first
+	Deleted   []string // those of Files committed as deletions
+	Branch    string   // "" when HEAD is detached
+	Parent    string
+	ID        string   // the new commit; "" with DryRun
+	Actions   []string // what was (or, with DryRun, would be) done, in order
+	Warnings  []string
+}
+
+// Commit commits the ChangeLog(s) and exactly the files their new entries
+// name, with their working-tree content, as git commit -- paths does: other
+// staged changes stay staged. Every check runs before anything is written,
+// and a failure at any step leaves the index, the working tree and the refs
+// as they were.
+func Commit(ctx context.Context, opt CommitOptions) (*CommitResult, error) {
+	r, cwd, err := openAt(opt.Dir)
+	if err != nil {
+		return nil, err
+	}
+	r.Runner = opt.Runner
+	m, err := derive(ctx, r, cwd, opt.ChangeLogs)
+	if errors.Is(err, changelog.ErrNoNewEntry) || errors.Is(err, ErrNoChangeLog) {
+		return nil, fmt.Errorf("%w; nothing to commit (vcsync push pushes what is already committed)", err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	head, err := r.Head()
+	if err != nil {
+		return nil, err
+	}
+	res := &CommitResult{Message: m, Text: m.Text, Branch: head.Branch, Parent: head.Hash.String()}
+	for _, w := range m.Warnings {
+		res.Warnings = append(res.Warnings, w.String())
+	}
+	if head.Branch == "" {
+		res.Warnings = append(res.Warnings, "HEAD is detached: the commit will be on no branch")
+	}
+	if err := plan(ctx, r, opt, res); err != nil {
+		return nil, err
+	}
+	if res.Author, err = commitAuthor(r, m, opt.Author); err != nil {
+		return nil, err
+	}
+	if res.Committer, err = committer(r); err != nil {
+		return nil, err
+	}
+	if opt.DryRun {
+		res.Actions = append(res.Actions, plannedActions(res, opt)...)
+		return res, nil
+	}
+	return res, write(ctx, r, opt, res, head.Hash)
+}
+
+// plan checks the named files against the working tree and fills
+// res.Files and res.Deleted.
+func plan(ctx context.Context, r *repo.Repo, opt CommitOptions, res *CommitResult) error {
+	changes, err := r.Changes(ctx)
+	if err != nil {
+		return err
+	}
+	ck := &checker{ctx: ctx, r: r, m: res.Message, changes: changes, opt: opt}
+	files, warnings, err := ck.files()
+	if err != nil {
+		return err
+	}
+	res.Warnings = append(res.Warnings, warnings...)
+	res.Files = append(slices.Clone(res.Message.ChangeLogs), files...)
+	if err := checkEditors(r, res.Files); err != nil {
+		return err
+	}
+	for _, c := range changes {
+		if c.Deleted && slices.Contains(res.Files, c.Path) {
+			res.Deleted = append(res.Deleted, c.Path)
+		}
+	}
+	return nil
+}
+
+// write stores the objects, runs the hooks and publishes the commit.
+func write(ctx context.Context, r *repo.Repo, opt CommitOptions, res *CommitResult, parent plumbing.Hash) error {
+	states, err := r.Snapshot(ctx, res.Files)
+	if err != nil {
+		return err
+	}
+	tree, err := r.WriteTree(states)
+	if err != nil {
+		return err
+	}
+	res.Actions = append(res.Actions, "store the content of "+strings.Join(res.Files, " "))
+	if !opt.NoVerify {
+		if err := runHooks(ctx, r, opt.HookOut, tree, res); err != nil {
+			return err
+		}
+	}
+	now := time.Now()
+	authorDate, err := envDate("GIT_AUTHOR_DATE", now)
+	if err != nil {
+		return err
+	}
+	commitDate, err := envDate("GIT_COMMITTER_DATE", now)
+	if err != nil {
+		return err
+	}
+	id, err := r.WriteCommit(&object.Commit{
+		Author:       object.Signature{Name: res.Author.Name, Email: res.Author.Email, When: authorDate},
+		Committer:    object.Signature{Name: res.Committer.Name, Email: res.Committer.Email, When: commitDate},
+		Message:      res.Text,
+		TreeHash:     tree,
+		ParentHashes: []plumbing.Hash{parent},
+	})
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err // interrupted: the objects written are unreferenced, nothing else changed
+	}
+	subject, _, _ := strings.Cut(res.Text, "\n")
+	if err := r.Publish(ctx, id, parent, subject, states); err != nil {
+		return err
+	}
+	res.ID = id.String()
+	res.Actions = append(res.Actions, "commit "+res.ID, "update the index for the committed files")
+	return nil
+}
+
+// runHooks runs pre-commit (on an index holding exactly what is committed)
+// and commit-msg (which may rewrite the message), as git commit does. go-git
+// runs no hooks, so vcsync does.
+func runHooks(ctx context.Context, r *repo.Repo, w io.Writer, tree plumbing.Hash, res *CommitResult) error {
+	hooks, err := r.Hooks(ctx, "pre-commit", "commit-msg")
+	if err != nil || hooks[0] == "" && hooks[1] == "" {
+		return err
+	}
+	index, err := r.IndexOf(ctx, tree)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(index)
+	env := []string{"GIT_INDEX_FILE=" + index, "GIT_EDITOR=:"}
+	if hooks[0] != "" {
+		if err := r.RunHook(ctx, w, hooks[0], env); err != nil {
+			return err
+		}
+		res.Actions = append(res.Actions, "run the pre-commit hook")
+	}
+	if hooks[1] == "" {
+		return nil
+	}
+	ps, err := r.GitPath(ctx, "COMMIT_EDITMSG")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(ps[0], []byte(res.Text), 0o644); err != nil {
+		return err
+	}
+	if err := r.RunHook(ctx, w, hooks[1], env, ps[0]); err != nil {
+		return err
+	}
+	res.Actions = append(res.Actions, "run the commit-msg hook")
+	b, err := os.ReadFile(ps[0])
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(string(b)) == "" {
+		return errors.New("the commit-msg hook left an empty message; nothing committed")
+	}
+	res.Text = string(b)
+	return nil
+}
+
+// plannedActions lists what a real run would do, for --dry-run.
+func plannedActions(res *CommitResult, opt CommitOptions) []string {
+	a := []string{"store the content of " + strings.Join(res.Files, " ")}
+	if !opt.NoVerify {
+		a = append(a, "run the pre-commit and commit-msg hooks, if the repository has them")
+	}
+	where := "branch " + res.Branch
+	if res.Branch == "" {
+		where = "the detached HEAD"
+	}
+	return append(a, "commit on "+where+" (parent "+res.Parent[:12]+")", "update the index for the committed files")
+}
+
+// Diff returns the diff against HEAD of exactly what Commit would commit:
+// the ChangeLog(s) and the files their new entries name. It runs the same
+// checks, so it fails where Commit would.
+func Diff(ctx context.Context, opt CommitOptions) ([]byte, error) {
+	r, cwd, err := openAt(opt.Dir)
+	if err != nil {
+		return nil, err
+	}
+	r.Runner = opt.Runner
+	m, err := derive(ctx, r, cwd, opt.ChangeLogs)
+	if err != nil {
+		return nil, err
+	}
+	res := &CommitResult{Message: m}
+	if err := plan(ctx, r, opt, res); err != nil {
+		return nil, err
+	}
+	return r.Git(ctx, nil, append([]string{"diff", "HEAD", "--"}, res.Files...)...)
+}

@@ -1,0 +1,136 @@
+package repo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/vcsync/vcsync/internal/run"
+)
+
+// Head is where HEAD points.
+type Head struct {
+	Hash   plumbing.Hash
+	Branch string // short branch name; "" when HEAD is detached
+}
+
+// Head is HEAD as the Repo first read it. An unborn HEAD is ErrUnbornHead.
+func (r *Repo) Head() (Head, error) {
+	ref, err := r.resolveHead()
+	if err != nil {
+		return Head{}, err
+	}
+	h := Head{Hash: ref.Hash()}
+	if ref.Name().IsBranch() {
+		h.Branch = ref.Name().Short()
+	}
+	return h, nil
+}
+
+// GitPath returns the path git uses for name inside the repository
+// (git rev-parse --git-path): it honours core.hooksPath, linked worktrees
+// and GIT_DIR, which go-git does not all know about.
+func (r *Repo) GitPath(ctx context.Context, names ...string) ([]string, error) {
+	args := []string{"rev-parse"}
+	for _, n := range names {
+		args = append(args, "--git-path", n)
+	}
+	out, err := r.Git(ctx, nil, args...)
+	if err != nil {
+		return nil, err
+	}
+	ps := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	if len(ps) != len(names) {
+		return nil, fmt.Errorf("git rev-parse --git-path: unexpected output %q", out)
+	}
+	for i, p := range ps {
+		if !filepath.IsAbs(p) {
+			ps[i] = filepath.Join(r.Root, p)
+		}
+	}
+	return ps, nil
+}
+
+// Hooks returns the path of each named hook, or "" for a hook the
+// repository does not have (missing, or not executable: git skips those).
+func (r *Repo) Hooks(ctx context.Context, names ...string) ([]string, error) {
+	rel := make([]string, len(names))
+	for i, n := range names {
+		rel[i] = filepath.Join("hooks", n)
+	}
+	ps, err := r.GitPath(ctx, rel...)
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range ps {
+		if fi, err := os.Stat(p); err != nil || fi.IsDir() || fi.Mode()&0o111 == 0 {
+			ps[i] = ""
+		}
+	}
+	return ps, nil
+}
+
+// RunHook runs the hook at path as git runs it: in the working tree's root,
+// with args, its output shown to the user on w.
+func (r *Repo) RunHook(ctx context.Context, w io.Writer, path string, env []string, args ...string) error {
+	_, err := r.Runner.Run(ctx, run.Cmd{Name: path, Args: args, Dir: r.Root, Env: env, Stderr: w})
+	if err != nil {
+		return fmt.Errorf("the %s hook refused the commit: %w", filepath.Base(path), err)
+	}
+	return nil
+}
+
+// IndexOf writes an index file holding exactly tree, for the pre-commit
+// hook to see what is being committed (git commit -- paths does the same
+// with a temporary index). The caller removes the file.
+func (r *Repo) IndexOf(ctx context.Context, tree plumbing.Hash) (string, error) {
+	ps, err := r.GitPath(ctx, "index")
+	if err != nil {
+		return "", err
+	}
+	f, err := os.CreateTemp(filepath.Dir(ps[0]), "vcsync-index-*")
+	if err != nil {
+		return "", err
+	}
+	name := f.Name()
+	f.Close()
+	os.Remove(name) // git read-tree wants to create it
+	c := run.Cmd{Name: "git", Args: []string{"read-tree", tree.String()}, Dir: r.Root, Env: []string{"GIT_INDEX_FILE=" + name}}
+	if _, err := r.Runner.Run(ctx, c); err != nil {
+		os.Remove(name)
+		return "", err
+	}
+	return name, nil
+}
+
+// Publish makes commit the new HEAD, if HEAD is still old, and updates the
+// index entries of the committed paths to match it; other staged changes
+// stay staged. It is all or nothing: if the index cannot be updated, HEAD
+// is moved back. git update-ref is used for the ref because it locks as git
+// does, writes the reflog and knows packed refs.
+func (r *Repo) Publish(ctx context.Context, commit, old plumbing.Hash, subject string, states []FileState) error {
+	msg := "commit (vcsync): " + subject
+	if _, err := r.Git(ctx, nil, "update-ref", "-m", msg, "HEAD", commit.String(), old.String()); err != nil {
+		return fmt.Errorf("move HEAD to the new commit (did another commit happen meanwhile?): %w", err)
+	}
+	var in strings.Builder
+	for _, st := range states {
+		if st.Deleted {
+			fmt.Fprintf(&in, "0 %s\t%s\x00", plumbing.ZeroHash, st.Path)
+		} else {
+			fmt.Fprintf(&in, "%o %s\t%s\x00", uint32(st.Mode), st.Hash, st.Path)
+		}
+	}
+	if _, err := r.Git(ctx, []byte(in.String()), "update-index", "-z", "--index-info"); err != nil {
+		// Never leave HEAD moved with an index that does not match it. The
+		// rollback must run even when ctx was cancelled.
+		_, rbErr := r.Git(context.WithoutCancel(ctx), nil, "update-ref", "-m", "vcsync: undo "+msg, "HEAD", old.String(), commit.String())
+		return errors.Join(fmt.Errorf("update the index: %w", err), rbErr)
+	}
+	return nil
+}
