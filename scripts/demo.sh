@@ -32,9 +32,9 @@ finish() {
 trap finish EXIT
 
 # Seal git: no user or system config, no GIT_* from the caller (a hook's
-# GIT_DIR would point every command at the wrong repository).
+# GIT_DIR would point every command at the wrong repository), no pager.
 while read -r var; do unset "$var"; done < <(compgen -e | grep '^GIT_' || true)
-export HOME=$sandbox/home GIT_CONFIG_NOSYSTEM=1 XDG_CONFIG_HOME=$sandbox/home/.config
+export HOME=$sandbox/home GIT_CONFIG_NOSYSTEM=1 XDG_CONFIG_HOME=$sandbox/home/.config GIT_PAGER=cat
 mkdir -p "$HOME"
 work=$sandbox/work
 
@@ -134,7 +134,15 @@ show_message() {
 	run vcsync message --json
 }
 
+commit_it() {
+	step "Commit it: the ChangeLog and exactly the files the entry names"
+	run vcsync commit
+	run git log --stat -1
+	run git status --short
+}
+
 echo "sandbox: $sandbox"
 make_repository
 edit_and_describe
 show_message
+commit_it

@@ -12,6 +12,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -28,6 +29,7 @@ type bench struct {
 	name  string  // what is measured, for the report
 	goal  float64 // the highest acceptable ratio vcsync/peer
 	rssMB int64   // the highest acceptable peak RSS of vcsync; 0: no goal
+	runs  int     // timed runs of each side unless -runs says; 0: defaultRuns
 	setup func(e *env) (trial, error)
 }
 
@@ -52,15 +54,25 @@ type sample struct {
 // benches lists every benchmark, in report order.
 var benches = []bench{
 	p1,
+	p2,
 }
 
+// defaultRuns is the number of timed runs of a bench that sets none.
+const defaultRuns = 15
+
 func main() {
-	runs := flag.Int("runs", 15, "timed runs of each side")
+	own := ""
+	for _, b := range benches {
+		if b.runs != 0 {
+			own += fmt.Sprintf(", %s %d", b.id, b.runs)
+		}
+	}
+	runs := flag.Int("runs", 0, fmt.Sprintf("timed runs of each side (default %d%s)", defaultRuns, own))
 	warmup := flag.Int("warmup", 2, "untimed runs of each side first")
 	only := flag.String("only", "", "comma-separated benchmark ids to run (default all), e.g. P1")
 	keep := flag.Bool("keep", false, "keep the scratch directory and print its path")
 	flag.Parse()
-	if *runs < 1 || *warmup < 0 || flag.NArg() > 0 {
+	if *runs < 0 || *warmup < 0 || flag.NArg() > 0 {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -105,7 +117,7 @@ func run(ctx context.Context, selected []bench, runs, warmup int, keep bool) err
 	} else {
 		defer os.RemoveAll(e.root)
 	}
-	fmt.Fprintf(os.Stderr, "bench: median of %d alternating runs after %d warm-ups; quote the ratios\n", runs, warmup)
+	fmt.Fprintf(os.Stderr, "bench: medians of alternating runs after %d warm-ups; quote the ratios\n", warmup)
 	var failed []string
 	for _, b := range selected {
 		line, ok, err := runBench(e, b, runs, warmup)
@@ -123,9 +135,10 @@ func run(ctx context.Context, selected []bench, runs, warmup int, keep bool) err
 	return nil
 }
 
-// runBench sets b up in its own directory, times both sides alternately (the
-// one that goes first swaps each round, so neither always runs on a warm
-// cache the other left) and reports the line and whether b met its goals.
+// runBench sets b up in its own directory, times both sides alternately,
+// runs times each (0: b's own default; the one that goes first swaps each
+// round, so neither always runs on a warm cache the other left) and reports
+// the line and whether b met its goals.
 func runBench(parent *env, b bench, runs, warmup int) (line string, ok bool, err error) {
 	e, err := parent.sub(b.id)
 	if err != nil {
@@ -136,6 +149,10 @@ func runBench(parent *env, b bench, runs, warmup int) (line string, ok bool, err
 	if err != nil {
 		return "", false, fmt.Errorf("setup: %w", err)
 	}
+	if runs == 0 {
+		runs = cmp.Or(b.runs, defaultRuns)
+	}
+	fmt.Fprintf(os.Stderr, "bench: %s: %d runs of each side\n", b.id, runs)
 	var ours, peer []sample
 	for i := range warmup + runs {
 		sides := []*side{&t.ours, &t.peer}
