@@ -55,7 +55,11 @@ func Commit(ctx context.Context, opt CommitOptions) (*CommitResult, error) {
 		return nil, err
 	}
 	r.Runner = opt.Runner
-	m, err := derive(ctx, r, cwd, opt.ChangeLogs)
+	changes, err := r.Changes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m, err := derive(ctx, r, cwd, opt.ChangeLogs, changes)
 	if errors.Is(err, changelog.ErrNoNewEntry) || errors.Is(err, ErrNoChangeLog) {
 		return nil, fmt.Errorf("%w; nothing to commit (vcsync push pushes what is already committed)", err)
 	}
@@ -73,7 +77,7 @@ func Commit(ctx context.Context, opt CommitOptions) (*CommitResult, error) {
 	if head.Branch == "" {
 		res.Warnings = append(res.Warnings, "HEAD is detached: the commit will be on no branch")
 	}
-	if err := plan(ctx, r, opt, res); err != nil {
+	if err := plan(ctx, r, opt, res, changes); err != nil {
 		return nil, err
 	}
 	if res.Author, err = commitAuthor(r, m, opt.Author); err != nil {
@@ -91,11 +95,7 @@ func Commit(ctx context.Context, opt CommitOptions) (*CommitResult, error) {
 
 // plan checks the named files against the working tree and fills
 // res.Files and res.Deleted.
-func plan(ctx context.Context, r *repo.Repo, opt CommitOptions, res *CommitResult) error {
-	changes, err := r.Changes(ctx)
-	if err != nil {
-		return err
-	}
+func plan(ctx context.Context, r *repo.Repo, opt CommitOptions, res *CommitResult, changes []repo.Change) error {
 	ck := &checker{ctx: ctx, r: r, m: res.Message, changes: changes, opt: opt}
 	files, warnings, err := ck.files()
 	if err != nil {
@@ -228,12 +228,16 @@ func Diff(ctx context.Context, opt CommitOptions) ([]byte, error) {
 		return nil, err
 	}
 	r.Runner = opt.Runner
-	m, err := derive(ctx, r, cwd, opt.ChangeLogs)
+	changes, err := r.Changes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m, err := derive(ctx, r, cwd, opt.ChangeLogs, changes)
 	if err != nil {
 		return nil, err
 	}
 	res := &CommitResult{Message: m}
-	if err := plan(ctx, r, opt, res); err != nil {
+	if err := plan(ctx, r, opt, res, changes); err != nil {
 		return nil, err
 	}
 	return r.Git(ctx, nil, append([]string{"diff", "HEAD", "--"}, res.Files...)...)

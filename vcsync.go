@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/vcsync/vcsync/changelog"
 	"github.com/vcsync/vcsync/internal/repo"
@@ -37,7 +39,7 @@ func Message(ctx context.Context, opt MessageOptions) (*changelog.Message, error
 	if err != nil {
 		return nil, err
 	}
-	return derive(ctx, r, cwd, opt.ChangeLogs)
+	return derive(ctx, r, cwd, opt.ChangeLogs, nil)
 }
 
 // openAt opens the repository holding dir ("" for the current directory)
@@ -58,9 +60,11 @@ func openAt(dir string) (*repo.Repo, string, error) {
 	return r, cwd, err
 }
 
-// derive reads the ChangeLogs and derives the message.
-func derive(ctx context.Context, r *repo.Repo, cwd string, named []string) (*changelog.Message, error) {
-	paths, err := changeLogPaths(r, cwd, named)
+// derive reads the ChangeLogs and derives the message. changes is the
+// working tree's status if the caller has it already; nil means that it is
+// asked for when needed (to find the modified ChangeLogs).
+func derive(ctx context.Context, r *repo.Repo, cwd string, named []string, changes []repo.Change) (*changelog.Message, error) {
+	paths, err := changeLogPaths(ctx, r, cwd, named, changes)
 	if err != nil {
 		return nil, err
 	}
@@ -86,16 +90,27 @@ func derive(ctx context.Context, r *repo.Repo, cwd string, named []string) (*cha
 }
 
 // changeLogPaths resolves the ChangeLogs to read: those named, or every
-// tracked file with a ChangeLog's name that the working tree modifies.
-func changeLogPaths(r *repo.Repo, cwd string, named []string) ([]string, error) {
+// tracked file with a ChangeLog's name that the working tree modifies (from
+// git status: decoding a 100,000-entry index with go-git alone takes longer
+// than git's whole status), the top-level one first.
+func changeLogPaths(ctx context.Context, r *repo.Repo, cwd string, named []string, changes []repo.Change) ([]string, error) {
 	if len(named) == 0 {
-		paths, err := r.ModifiedFiles(changelog.IsChangeLogName)
-		if err != nil {
-			return nil, err
+		if changes == nil {
+			var err error
+			if changes, err = r.Changes(ctx); err != nil {
+				return nil, err
+			}
+		}
+		var paths []string
+		for _, c := range changes {
+			if !c.Deleted && changelog.IsChangeLogName(c.Path) {
+				paths = append(paths, c.Path)
+			}
 		}
 		if len(paths) == 0 {
 			return nil, ErrNoChangeLog
 		}
+		slices.SortStableFunc(paths, func(a, b string) int { return strings.Count(a, "/") - strings.Count(b, "/") })
 		return paths, nil
 	}
 	var paths []string

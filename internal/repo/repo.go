@@ -14,7 +14,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	git "github.com/go-git/go-git/v5"
@@ -210,44 +209,6 @@ func (r *Repo) WorktreeFile(p string) ([]byte, error) {
 		return nil, nil
 	}
 	return b, err
-}
-
-// ModifiedFiles lists the tracked files (in HEAD or the index) for which
-// want is true and whose working-tree content differs from HEAD. It reads
-// only those files, never the whole tree: a repository may have 100,000.
-// The result is sorted by depth, then name, so a top-level ChangeLog comes
-// first.
-func (r *Repo) ModifiedFiles(want func(string) bool) ([]string, error) {
-	t, err := r.headTree()
-	if err != nil {
-		return nil, err
-	}
-	idx, err := r.git.Storer.Index()
-	if err != nil {
-		return nil, fmt.Errorf("read the index: %w", err)
-	}
-	var out []string
-	for _, e := range idx.Entries {
-		if !want(e.Name) || slices.Contains(out, e.Name) {
-			continue
-		}
-		wt, err := r.WorktreeFile(e.Name)
-		if err != nil || wt == nil {
-			continue // deleted: adds no entry
-		}
-		head, err := t.FindEntry(e.Name)
-		if err == nil && head.Hash == blobID(wt) {
-			continue
-		}
-		out = append(out, e.Name)
-	}
-	slices.SortFunc(out, func(a, b string) int {
-		if d := strings.Count(a, "/") - strings.Count(b, "/"); d != 0 {
-			return d
-		}
-		return strings.Compare(a, b)
-	})
-	return out, nil
 }
 
 // User is the identity git would commit with: user.name and user.email from

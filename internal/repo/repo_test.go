@@ -78,28 +78,6 @@ func TestHeadFile(t *testing.T) {
 	}
 }
 
-func TestModifiedFiles(t *testing.T) {
-	dir := gitRepo(t, map[string]string{
-		"ChangeLog": "a\n", "lib/ChangeLog": "b\n", "doc/ChangeLog": "c\n", "src/x.c": "x\n",
-	})
-	for name, content := range map[string]string{"lib/ChangeLog": "new\nb\n", "ChangeLog": "new\na\n", "src/x.c": "y\n"} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	r, err := Open(filepath.Join(dir, "lib"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := r.ModifiedFiles(func(p string) bool { return filepath.Base(p) == "ChangeLog" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff([]string{"ChangeLog", "lib/ChangeLog"}, got); diff != "" {
-		t.Errorf("modified ChangeLogs (-want +got):\n%s", diff)
-	}
-}
-
 func TestOpenErrors(t *testing.T) {
 	if _, err := Open(t.TempDir()); err != ErrNotRepository {
 		t.Errorf("Open(not a repository) = %v, want ErrNotRepository", err)
