@@ -1,0 +1,16 @@
+// Package all builds the registry of every backend vcsync has, in one
+// explicit place (restic's backend/all): no backend registers itself in an
+// init function.
+package all
+
+import (
+	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/git"
+)
+
+// Registry returns the backends by kind.
+func Registry() backends.Registry {
+	return backends.Registry{
+		"git": git.New,
+	}
+}
