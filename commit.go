@@ -27,6 +27,9 @@ type CommitOptions struct {
 	DryRun   bool   // plan only: write nothing
 	Runner   *run.Runner
 	HookOut  io.Writer // where hooks' output goes (the user's stderr)
+	// OnDone, if set, is called by Sync once the commit is made, before the
+	// pushes start.
+	OnDone func(*CommitResult)
 }
 
 // CommitResult is what Commit did, or would do with DryRun.

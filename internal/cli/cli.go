@@ -65,6 +65,8 @@ func exitCode(ctx context.Context, err error, cmdPath string, stdio IO) int {
 	case ctx.Err() != nil || errors.Is(err, context.Canceled):
 		fmt.Fprintln(stdio.ErrOut, "vcsync: interrupted")
 		return ExitInterrupted
+	case errors.As(err, new(partialError)):
+		return ExitPartial
 	case errors.As(err, &fe):
 		fmt.Fprintf(stdio.ErrOut, "vcsync: %v\n", err)
 		fmt.Fprintf(stdio.ErrOut, "Run '%s --help' for usage.\n", cmdPath)

@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/vcsync/vcsync"
 	"github.com/vcsync/vcsync/changelog"
-	"github.com/vcsync/vcsync/internal/run"
 )
 
 // CommitOptions are the parsed arguments of vcsync commit.
@@ -74,33 +73,45 @@ type commitJSON struct {
 	DryRun     bool               `json:"dry_run"`
 }
 
-func commitRun(cmd *cobra.Command, opts *CommitOptions) error {
-	runner := &run.Runner{}
-	if opts.Verbose {
-		runner.Verbose = opts.IO.ErrOut
-	}
-	res, err := vcsync.Commit(cmd.Context(), vcsync.CommitOptions{
+// coreOptions converts the flags to the core's options.
+func (opts *CommitOptions) coreOptions() vcsync.CommitOptions {
+	return vcsync.CommitOptions{
 		MessageOptions: vcsync.MessageOptions{Dir: opts.Dir, ChangeLogs: opts.ChangeLogs},
 		Author:         opts.Author, All: opts.All, Add: opts.Add, NoVerify: opts.NoVerify,
-		DryRun: opts.DryRun, Runner: runner, HookOut: opts.IO.ErrOut,
-	})
+		DryRun: opts.DryRun, Runner: opts.runner(), HookOut: opts.IO.ErrOut,
+	}
+}
+
+func commitRun(cmd *cobra.Command, opts *CommitOptions) error {
+	res, err := vcsync.Commit(cmd.Context(), opts.coreOptions())
 	if err != nil {
 		return err
 	}
 	for _, w := range res.Warnings {
 		opts.warn("%s", w)
 	}
-	subject, _, _ := strings.Cut(res.Text, "\n")
 	if opts.JSON {
-		return opts.printJSON(map[string]commitJSON{"commit": {
-			ID: res.ID, Parent: res.Parent, Branch: res.Branch, Subject: subject, Message: res.Text,
-			Author: res.Author, Committer: res.Committer, CoAuthors: orEmpty(res.Message.CoAuthors),
-			Files: orEmpty(res.Files), Deleted: orEmpty(res.Deleted), ChangeLogs: orEmpty(res.Message.ChangeLogs),
-			Actions: orEmpty(res.Actions), Warnings: orEmpty(res.Warnings), DryRun: opts.DryRun,
-		}})
+		return opts.printJSON(map[string]commitJSON{"commit": commitToJSON(res, opts.DryRun)})
 	}
-	out := opts.IO.Out
-	if opts.DryRun {
+	printCommit(opts.GlobalOptions, res)
+	return nil
+}
+
+func commitToJSON(res *vcsync.CommitResult, dryRun bool) commitJSON {
+	subject, _, _ := strings.Cut(res.Text, "\n")
+	return commitJSON{
+		ID: res.ID, Parent: res.Parent, Branch: res.Branch, Subject: subject, Message: res.Text,
+		Author: res.Author, Committer: res.Committer, CoAuthors: orEmpty(res.Message.CoAuthors),
+		Files: orEmpty(res.Files), Deleted: orEmpty(res.Deleted), ChangeLogs: orEmpty(res.Message.ChangeLogs),
+		Actions: orEmpty(res.Actions), Warnings: orEmpty(res.Warnings), DryRun: dryRun,
+	}
+}
+
+// printCommit prints a commit in text mode: the plan with --dry-run, else
+// one line like git's.
+func printCommit(g *GlobalOptions, res *vcsync.CommitResult) {
+	out := g.IO.Out
+	if g.DryRun {
 		fmt.Fprintf(out, "Author:     %s\nCommitter:  %s\nFiles:      %s\n", res.Author, res.Committer, strings.Join(res.Files, " "))
 		if len(res.Deleted) > 0 {
 			fmt.Fprintf(out, "Deleted:    %s\n", strings.Join(res.Deleted, " "))
@@ -109,14 +120,15 @@ func commitRun(cmd *cobra.Command, opts *CommitOptions) error {
 		for _, a := range res.Actions {
 			fmt.Fprintf(out, "  %s\n", a)
 		}
-		return nil
+		return
+	}
+	if g.Quiet {
+		return
 	}
 	where := res.Branch
 	if where == "" {
 		where = "detached HEAD"
 	}
-	if !opts.Quiet {
-		fmt.Fprintf(out, "[%s %s] %s\n %d file(s): %s\n", where, res.ID[:7], subject, len(res.Files), strings.Join(res.Files, " "))
-	}
-	return nil
+	subject, _, _ := strings.Cut(res.Text, "\n")
+	fmt.Fprintf(out, "[%s %s] %s\n %d file(s): %s\n", where, res.ID[:7], subject, len(res.Files), strings.Join(res.Files, " "))
 }

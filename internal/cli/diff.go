@@ -3,7 +3,6 @@ package cli
 import (
 	"github.com/spf13/cobra"
 	"github.com/vcsync/vcsync"
-	"github.com/vcsync/vcsync/internal/run"
 )
 
 // NewCmdDiff builds "vcsync diff".
@@ -17,10 +16,7 @@ ChangeLog(s) and the files their new entries name, after the same checks.`,
 		Example: `  vcsync diff
   vcsync diff | less`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			runner := &run.Runner{}
-			if g.Verbose {
-				runner.Verbose = g.IO.ErrOut
-			}
+			runner := g.runner()
 			out, err := vcsync.Diff(cmd.Context(), vcsync.CommitOptions{
 				MessageOptions: vcsync.MessageOptions{Dir: g.Dir, ChangeLogs: args},
 				All:            all, Add: add, Runner: runner,

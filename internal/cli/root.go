@@ -26,12 +26,16 @@ func NewRootCmd(g *GlobalOptions) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "vcsync",
 		Short: "Commit a ChangeLog entry and push it to every repository",
+		// The main job: commit the new entry (if any), then push everywhere.
 		Long: `vcsync turns the entry you add to a ChangeLog into a commit: the added lines
 are the message, the entry header the author, the files it names the files
 committed. It then pushes the commit to every repository the project
 publishes to.`,
-		Example: `  vcsync message            # print the message the new ChangeLog entry gives
-  vcsync message --json     # the same as JSON, with author, files and warnings`,
+		Example: `  vcsync                    # commit the new ChangeLog entry, push it everywhere
+  vcsync message            # print the message the new ChangeLog entry gives
+  vcsync commit --dry-run   # what the commit would be
+  vcsync push               # push what each remote lacks
+  vcsync status             # per remote: what it lacks, how its last push ended`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
@@ -53,8 +57,21 @@ publishes to.`,
 	f.StringVarP(&g.Dir, "directory", "C", "", "run as if vcsync was started in `DIR`")
 	f.BoolVar(&g.NoColor, "no-color", false, "no colours (also NO_COLOR or TERM=dumb)")
 
+	c := &CommitOptions{GlobalOptions: g}
+	var pf PushFlags
+	root.Use = "vcsync [CHANGELOG...]"
+	root.Args = cobra.ArbitraryArgs
+	root.RunE = func(cmd *cobra.Command, args []string) error { return syncRun(cmd, g, c, &pf, args) }
+	root.Flags().StringVar(&c.Author, "author", "", "`\"Name <email>\"`; must agree with the entry's author")
+	root.Flags().BoolVar(&c.All, "all", false, "also commit modified tracked files that the entry does not name")
+	root.Flags().BoolVar(&c.Add, "add", false, "add named files that git does not track yet")
+	root.Flags().BoolVar(&c.NoVerify, "no-verify", false, "skip the pre-commit and commit-msg hooks")
+	pf.register(root)
 	root.AddCommand(
 		NewCmdMessage(g, nil),
+		NewCmdPush(g),
+		NewCmdStatus(g),
+		NewCmdRemote(g),
 		NewCmdCommit(g, nil),
 		NewCmdDiff(g),
 		NewCmdVersion(g),

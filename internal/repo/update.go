@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -133,4 +134,47 @@ func (r *Repo) Publish(ctx context.Context, commit, old plumbing.Hash, subject s
 		return errors.Join(fmt.Errorf("update the index: %w", err), rbErr)
 	}
 	return nil
+}
+
+// CommonDir is the repository's common git directory (the main .git of a
+// linked worktree): where state shared by all worktrees lives.
+func (r *Repo) CommonDir(ctx context.Context) (string, error) {
+	out, err := r.Git(ctx, nil, "rev-parse", "--git-common-dir")
+	if err != nil {
+		return "", err
+	}
+	p := strings.TrimSpace(string(out))
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(r.Root, p)
+	}
+	return p, nil
+}
+
+// CurrentHead reads HEAD afresh with git (after a backend that rewrites
+// history has moved it), as a commit id and a short branch name ("" when
+// detached).
+func (r *Repo) CurrentHead(ctx context.Context) (id, branch string, err error) {
+	out, err := r.Git(ctx, nil, "rev-parse", "--verify", "HEAD")
+	if err != nil {
+		return "", "", err
+	}
+	id = strings.TrimSpace(string(out))
+	out, err = r.Git(ctx, nil, "symbolic-ref", "-q", "--short", "HEAD")
+	if err == nil {
+		branch = strings.TrimSpace(string(out))
+	}
+	return id, branch, nil
+}
+
+// Count returns how many commits reach to but not from ("" from: all).
+func (r *Repo) Count(ctx context.Context, from, to string) (int, error) {
+	rng := to
+	if from != "" {
+		rng = from + ".." + to
+	}
+	out, err := r.Git(ctx, nil, "rev-list", "--count", rng, "--")
+	if err != nil {
+		return 0, err
+	}
+	return strconv.Atoi(strings.TrimSpace(string(out)))
 }

@@ -1,0 +1,214 @@
+package vcsync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/internal/run"
+	"github.com/vcsync/vcsync/internal/state"
+)
+
+// run pushes the targets in phases. The state is saved after each remote,
+// so that a run killed midway remembers what it finished.
+func (p *pusher) run(ctx context.Context) ([]RemoteResult, error) {
+	st, err := state.Load(p.stateDir)
+	if err != nil {
+		return nil, err
+	}
+	var first, primary, rest []target
+	for _, t := range p.targets {
+		switch {
+		case t.caps.RewritesHistory:
+			first = append(first, t)
+		case t.remote.Name == p.cfg.Primary:
+			primary = append(primary, t)
+		default:
+			rest = append(rest, t)
+		}
+	}
+	e := &engine{p: p, st: st}
+	var results []RemoteResult
+	for i, phase := range [][]target{first, primary, rest} {
+		if len(phase) == 0 {
+			continue
+		}
+		if failed := firstFailure(results); failed != "" {
+			for _, t := range phase {
+				results = append(results, e.skip(t, failed))
+			}
+			continue
+		}
+		jobs := 1
+		if i == 2 {
+			jobs = p.opt.Jobs
+		}
+		rs, err := e.phase(ctx, phase, jobs)
+		results = append(results, rs...)
+		if err != nil {
+			return results, err
+		}
+	}
+	return results, nil
+}
+
+// firstFailure names the first remote of results that did not succeed:
+// the remotes after a failed rewriting backend or primary are skipped
+// (after git-svn they would need a force push).
+func firstFailure(rs []RemoteResult) string {
+	for _, r := range rs {
+		if r.Status != backends.StatusOK && r.Status != backends.StatusUpToDate {
+			return r.Name
+		}
+	}
+	return ""
+}
+
+// engine runs pushes and records their results.
+type engine struct {
+	p  *pusher
+	st *state.State
+	mu sync.Mutex // guards st and the OnDone calls
+}
+
+// phase pushes targets at most jobs at once. Every remote pushes the HEAD
+// of this moment: a rewriting backend before it may have moved HEAD.
+func (e *engine) phase(ctx context.Context, ts []target, jobs int) ([]RemoteResult, error) {
+	head, branch, err := e.p.r.CurrentHead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]RemoteResult, len(ts))
+	sem := make(chan struct{}, jobs)
+	var wg sync.WaitGroup
+	for i, t := range ts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+				defer func() { <-sem }()
+			case <-ctx.Done():
+				results[i] = e.finish(t, RemoteResult{Status: backends.StatusFailed, Err: ctx.Err()}, "")
+				return
+			}
+			results[i] = e.pushOne(ctx, t, head, branch)
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return results, err
+	}
+	return results, nil
+}
+
+// pushOne pushes one remote, retrying transient failures with backoff.
+func (e *engine) pushOne(ctx context.Context, t target, head, branch string) RemoteResult {
+	e.mu.Lock()
+	known := *e.st.Remote(t.remote.Name)
+	e.mu.Unlock()
+	res := RemoteResult{From: known.Holds, To: head}
+	url := run.RedactURL(t.remote.URL)
+	if known.Holds == head && known.URL == url && known.Last != nil && known.Last.Status != string(backends.StatusFailed) {
+		// The state says the remote has it: do not contact it at all.
+		res.Status, res.Revision = backends.StatusUpToDate, known.Revision
+		return e.finish(t, res, head)
+	}
+	if e.p.opt.DryRun {
+		return e.finish(t, e.plan(ctx, t, res), "")
+	}
+	start := time.Now()
+	delay := e.p.opt.Backoff
+	for {
+		res.Attempts++
+		r, err := e.attempt(ctx, t, branch, backends.Range{From: known.Holds, To: head})
+		if err == nil {
+			res.Status, res.Revision, res.Err = r.Status, r.Revision, nil
+			res.Duration = time.Since(start)
+			return e.finish(t, res, r.Holds)
+		}
+		res.Err = errors.New(run.Redact(err.Error()))
+		if backends.ClassOf(err) != backends.Transient || res.Attempts > e.p.opt.Retries || ctx.Err() != nil {
+			res.Status = backends.StatusFailed
+			if backends.ClassOf(err) == backends.Rejected {
+				res.Status = backends.StatusRejected
+			}
+			res.Duration = time.Since(start)
+			return e.finish(t, res, "")
+		}
+		select {
+		case <-time.After(delay):
+			delay *= 2
+		case <-ctx.Done():
+		}
+	}
+}
+
+// attempt is one push, under the per-attempt timeout.
+func (e *engine) attempt(ctx context.Context, t target, branch string, rng backends.Range) (backends.Result, error) {
+	if e.p.opt.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, e.p.opt.Timeout)
+		defer cancel()
+	}
+	r, err := t.backend.Push(ctx, backends.Local{Root: e.p.r.Root, Branch: branch, Runner: e.p.opt.Runner}, rng)
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		err = backends.Errorf(backends.Transient, "timed out after %s: %w", e.p.opt.Timeout, err)
+	}
+	return r, err
+}
+
+// plan says what a push would send, for --dry-run.
+func (e *engine) plan(ctx context.Context, t target, res RemoteResult) RemoteResult {
+	what := "everything up to " + short(res.To) + " (the remote's content is not known yet)"
+	if res.From != "" {
+		if n, err := e.p.r.Count(ctx, res.From, res.To); err == nil {
+			what = fmt.Sprintf("%d commit(s), %s..%s", n, short(res.From), short(res.To))
+		}
+	}
+	res.Status, res.Plan = backends.StatusSkipped, "would push "+what+" to "+run.RedactURL(t.remote.URL)
+	return res
+}
+
+// skip records a remote that was not tried because an earlier one failed.
+func (e *engine) skip(t target, failed string) RemoteResult {
+	res := RemoteResult{Status: backends.StatusSkipped, Err: fmt.Errorf("not pushed: %s, which goes first, failed", failed)}
+	return e.finish(t, res, "")
+}
+
+// finish completes a result, saves the state (holds is the commit the
+// remote now holds, "" if unchanged) and reports it.
+func (e *engine) finish(t target, res RemoteResult, holds string) RemoteResult {
+	res.Name, res.Backend, res.URL = t.remote.Name, t.remote.Kind, run.RedactURL(t.remote.URL)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !e.p.opt.DryRun {
+		s := e.st.Remote(t.remote.Name)
+		if holds != "" {
+			s.Holds, s.Revision = holds, res.Revision
+		}
+		s.URL = res.URL
+		last := &state.Last{Status: string(res.Status), Time: time.Now().UTC(), Attempts: res.Attempts}
+		if res.Err != nil {
+			last.Error = res.Err.Error()
+		}
+		s.Last = last
+		if err := e.st.Save(e.p.stateDir); err != nil && res.Err == nil {
+			res.Err = fmt.Errorf("pushed, but the state could not be saved: %w", err)
+		}
+	}
+	if e.p.opt.OnDone != nil {
+		e.p.opt.OnDone(res)
+	}
+	return res
+}
+
+func short(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}

@@ -1,0 +1,169 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/vcsync/vcsync"
+	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/all"
+	"github.com/vcsync/vcsync/internal/run"
+)
+
+// PushFlags are the flags of push and of the main job.
+type PushFlags struct {
+	Jobs    int
+	Timeout time.Duration
+	Retries int
+}
+
+func (f *PushFlags) register(cmd *cobra.Command) {
+	cmd.Flags().IntVarP(&f.Jobs, "jobs", "j", 0, "pushes at once (default: vcsync.jobs, else 4)")
+	cmd.Flags().DurationVar(&f.Timeout, "timeout", 0, "give up an attempt on a remote after `DUR` (default: vcsync.timeout, else none)")
+	cmd.Flags().IntVar(&f.Retries, "retries", -1, "retry transient failures `N` times, with backoff (default: vcsync.retries, else 0)")
+}
+
+// options builds the core's PushOptions, with a reporter that prints each
+// remote's line as it finishes (text mode only).
+func (f *PushFlags) options(g *GlobalOptions, remotes []string) vcsync.PushOptions {
+	o := vcsync.PushOptions{Dir: g.Dir, Remotes: remotes, Jobs: f.Jobs, Timeout: f.Timeout, Retries: f.Retries,
+		DryRun: g.DryRun, Runner: g.runner(), Registry: all.Registry()}
+	if !g.JSON && !g.Quiet {
+		var mu sync.Mutex
+		o.OnDone = func(r vcsync.RemoteResult) {
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Fprintln(g.IO.Out, remoteLine(r))
+		}
+	}
+	return o
+}
+
+// NewCmdPush builds "vcsync push".
+func NewCmdPush(g *GlobalOptions) *cobra.Command {
+	var f PushFlags
+	cmd := &cobra.Command{
+		Use:   "push [REMOTE...]",
+		Short: "Push what each remote lacks",
+		Long: `Push the current branch to every configured remote (or those named) that
+lacks commits: the primary remote first, the others only once it succeeded,
+in parallel. A remote that fails is reported and the others are still
+pushed; the exit status is then 3, and the next vcsync push sends only what
+is missing.`,
+		Example: `  vcsync push
+  vcsync push github --timeout 30s --retries 2
+  vcsync push --dry-run`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rs, err := vcsync.Push(cmd.Context(), f.options(g, args))
+			if err != nil && rs == nil {
+				return err
+			}
+			if g.JSON {
+				if jerr := g.printJSON(map[string]any{"remotes": remotesJSON(rs)}); jerr != nil {
+					return jerr
+				}
+			} else {
+				summary(g, rs)
+			}
+			if err != nil {
+				return err
+			}
+			return partialIf(rs)
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+// remoteJSON is one element of "remotes" in --json (DESIGN.md).
+type remoteJSON struct {
+	Name       string `json:"name"`
+	Backend    string `json:"backend"`
+	URL        string `json:"url"`
+	Status     string `json:"status"`
+	From       string `json:"from"`
+	To         string `json:"to"`
+	Revision   string `json:"revision"`
+	Attempts   int    `json:"attempts"`
+	Error      string `json:"error"`
+	DurationMS int64  `json:"duration_ms"`
+	Plan       string `json:"plan,omitempty"`
+}
+
+func remotesJSON(rs []vcsync.RemoteResult) []remoteJSON {
+	out := make([]remoteJSON, 0, len(rs))
+	for _, r := range rs {
+		j := remoteJSON{Name: r.Name, Backend: r.Backend, URL: r.URL, Status: string(r.Status), From: r.From, To: r.To,
+			Revision: r.Revision, Attempts: r.Attempts, DurationMS: r.Duration.Milliseconds(), Plan: r.Plan}
+		if r.Err != nil {
+			j.Error = run.Redact(r.Err.Error())
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+// remoteLine is the one line a remote gets in text mode.
+func remoteLine(r vcsync.RemoteResult) string {
+	detail := string(r.Status)
+	switch {
+	case r.Plan != "":
+		detail = r.Plan
+	case r.Status == backends.StatusOK:
+		detail = fmt.Sprintf("ok %s (%.1fs)", r.Revision, r.Duration.Seconds())
+	case r.Err != nil:
+		msg := strings.ReplaceAll(run.Redact(r.Err.Error()), "\n", " ")
+		detail = fmt.Sprintf("%s: %s", r.Status, msg)
+		if r.Attempts > 1 {
+			detail += fmt.Sprintf(" (after %d attempts)", r.Attempts)
+		}
+	}
+	return fmt.Sprintf("%-12s %s", r.Name, detail)
+}
+
+// summary prints the count of each outcome on stderr.
+func summary(g *GlobalOptions, rs []vcsync.RemoteResult) {
+	if g.Quiet || len(rs) == 0 {
+		return
+	}
+	counts := map[backends.Status]int{}
+	for _, r := range rs {
+		counts[r.Status]++
+	}
+	var parts []string
+	for _, s := range []backends.Status{backends.StatusOK, backends.StatusUpToDate, backends.StatusRejected, backends.StatusFailed, backends.StatusSkipped} {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+		}
+	}
+	noun := "remotes"
+	if len(rs) == 1 {
+		noun = "remote"
+	}
+	fmt.Fprintf(g.IO.ErrOut, "vcsync: %d %s: %s\n", len(rs), noun, strings.Join(parts, ", "))
+}
+
+// partialError means the command did its work but a remote failed: exit 3,
+// and nothing more to print (each remote's line said why).
+type partialError struct{}
+
+func (partialError) Error() string { return "a remote failed" }
+
+func partialIf(rs []vcsync.RemoteResult) error {
+	if vcsync.AnyFailed(rs) {
+		return partialError{}
+	}
+	return nil
+}
+
+// runner is the program runner the global flags ask for.
+func (g *GlobalOptions) runner() *run.Runner {
+	r := &run.Runner{}
+	if g.Verbose {
+		r.Verbose = g.IO.ErrOut
+	}
+	return r
+}

@@ -1,0 +1,136 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/vcsync/vcsync"
+	"github.com/vcsync/vcsync/backends/all"
+)
+
+// NewCmdRemote builds "vcsync remote add|list|remove".
+func NewCmdRemote(g *GlobalOptions) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "remote",
+		Short: "Add, list or remove the remotes vcsync pushes to",
+		Args:  usageArgs(cobra.NoArgs),
+	}
+	var spec vcsync.RemoteSpec
+	add := &cobra.Command{
+		Use:   "add NAME URL",
+		Short: "Add a remote (to .git/config, or .vcsync with --shared)",
+		Example: `  vcsync remote add github git@github.com:me/proj.git --branch main
+  vcsync remote add svn svn+ssh://svn.example.org/repos/proj/trunk --backend svn --shared`,
+		Args: usageArgs(cobra.ExactArgs(2)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			spec.Name, spec.URL = args[0], args[1]
+			file, err := vcsync.RemoteAdd(cmd.Context(), g.Dir, spec, all.Registry())
+			if err == nil && !g.Quiet {
+				fmt.Fprintf(g.IO.ErrOut, "vcsync: added remote %s to %s\n", spec.Name, file)
+			}
+			return err
+		},
+	}
+	add.Flags().StringVar(&spec.Backend, "backend", "git", "the backend: "+fmt.Sprint(all.Registry().Kinds()))
+	add.Flags().StringVar(&spec.Branch, "branch", "", "the remote branch (default: the local branch's name)")
+	add.Flags().BoolVar(&spec.Shared, "shared", false, "write .vcsync, the configuration committed for the team")
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List the remotes, with credentials redacted",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return statusRun(cmd, g, false)
+		},
+	}
+	remove := &cobra.Command{
+		Use:   "remove NAME",
+		Short: "Remove a remote",
+		Args:  usageArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return vcsync.RemoteRemove(cmd.Context(), g.Dir, args[0])
+		},
+	}
+	cmd.AddCommand(add, list, remove)
+	return cmd
+}
+
+// NewCmdStatus builds "vcsync status".
+func NewCmdStatus(g *GlobalOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "status",
+		Short: "Per remote: what it lacks, and how its last push ended",
+		Long: `Per remote: backend, URL (credentials redacted), how many commits it lacks
+and how its last push ended. It reads vcsync's state and the local history:
+no remote is contacted.`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return statusRun(cmd, g, true)
+		},
+	}
+}
+
+type statusJSON struct {
+	Name    string    `json:"name"`
+	Backend string    `json:"backend"`
+	URL     string    `json:"url"`
+	Branch  string    `json:"branch,omitempty"`
+	Missing *int      `json:"missing"`
+	Last    *lastJSON `json:"last"`
+}
+
+type lastJSON struct {
+	Status string    `json:"status"`
+	Time   time.Time `json:"time"`
+	Error  string    `json:"error"`
+}
+
+func statusRun(cmd *cobra.Command, g *GlobalOptions, withState bool) error {
+	ss, err := vcsync.Status(cmd.Context(), g.Dir)
+	if err != nil {
+		return err
+	}
+	if g.JSON {
+		out := make([]statusJSON, 0, len(ss))
+		for _, s := range ss {
+			j := statusJSON{Name: s.Name, Backend: s.Backend, URL: s.URL, Branch: s.Branch}
+			if s.Missing >= 0 {
+				j.Missing = &s.Missing
+			}
+			if s.Last != nil {
+				j.Last = &lastJSON{Status: s.Last.Status, Time: s.Last.Time, Error: s.Last.Error}
+			}
+			out = append(out, j)
+		}
+		return g.printJSON(map[string]any{"remotes": out})
+	}
+	now := time.Now()
+	for _, s := range ss {
+		line := fmt.Sprintf("%-12s %-8s %s", s.Name, s.Backend, s.URL)
+		if withState {
+			line += "  " + statusDetail(s, now)
+		} else if s.Branch != "" {
+			line += "  (branch " + s.Branch + ")"
+		}
+		fmt.Fprintln(g.IO.Out, line)
+	}
+	return nil
+}
+
+func statusDetail(s vcsync.RemoteStatus, now time.Time) string {
+	missing := "never pushed"
+	switch {
+	case s.Missing == 0:
+		missing = "up to date"
+	case s.Missing > 0:
+		missing = fmt.Sprintf("lacks %d commit(s)", s.Missing)
+	}
+	if s.Last == nil {
+		return missing
+	}
+	last := fmt.Sprintf("last push %s %s", s.Last.Status, vcsync.Ago(s.Last.Time, now))
+	if s.Last.Error != "" {
+		last += ": " + s.Last.Error
+	}
+	return missing + "; " + last
+}

@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+	"github.com/vcsync/vcsync"
+)
+
+// syncRun is the main job, "vcsync [CHANGELOG...]": check every remote's
+// setup, commit the new entry if there is one, push everywhere.
+func syncRun(cmd *cobra.Command, g *GlobalOptions, c *CommitOptions, f *PushFlags, args []string) error {
+	for _, a := range args {
+		p := a
+		if g.Dir != "" && !filepath.IsAbs(p) {
+			p = filepath.Join(g.Dir, p)
+		}
+		if _, err := os.Stat(p); err != nil {
+			return &FlagError{Err: fmt.Errorf("unknown command or ChangeLog %q", a)}
+		}
+	}
+	c.ChangeLogs = args
+	popt := f.options(g, nil)
+	copt := c.coreOptions()
+	copt.OnDone = func(res *vcsync.CommitResult) {
+		// Before the pushes start: their lines follow the commit's.
+		for _, w := range res.Warnings {
+			g.warn("%s", w)
+		}
+		if !g.JSON {
+			printCommit(g, res)
+		}
+	}
+	res, err := vcsync.Sync(cmd.Context(), copt, popt)
+	if err != nil && res == nil {
+		return err
+	}
+	if g.JSON {
+		var commit any
+		if res.Commit != nil {
+			commit = commitToJSON(res.Commit, g.DryRun)
+		}
+		if jerr := g.printJSON(map[string]any{"commit": commit, "remotes": remotesJSON(res.Remotes)}); jerr != nil {
+			return jerr
+		}
+	} else {
+		summary(g, res.Remotes)
+	}
+	if err != nil {
+		return err
+	}
+	return partialIf(res.Remotes)
+}

@@ -1,0 +1,233 @@
+// Package config loads vcsync's configuration: the [vcsync] and
+// [vcsync "NAME"] sections of .vcsync at the repository root (committed,
+// shared by the team) and of .git/config (local), the local one winning key
+// by key. With no [vcsync "NAME"] remote, every git remote of the
+// repository is a target: vcsync works with zero configuration.
+//
+// It reads files and validates them; it neither execs programs nor knows
+// how a backend works (an unknown backend is found by the registry).
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	format "github.com/go-git/go-git/v5/plumbing/format/config"
+	"github.com/vcsync/vcsync/backends"
+)
+
+// Config is the merged configuration.
+type Config struct {
+	Jobs             int           // pushes at once
+	Primary          string        // pushed first; the others only once it succeeded
+	Timeout          time.Duration // per remote push; 0 for none
+	Retries          int           // retries of a transient failure
+	HookCheck        bool          // the pre-push hook checks outgoing commits' messages
+	HookMirror       bool          // the pre-push hook pushes to the other remotes
+	HookStrict       bool          // a mirror's failure stops git push
+	CoAuthorTrailers bool          // co-authors become Co-authored-by trailers
+	Remotes          []backends.Remote
+	// FromGit is true when no [vcsync "NAME"] section exists and the
+	// remotes are the repository's git remotes.
+	FromGit bool
+}
+
+// File is one configuration file; Name is how errors name it.
+type File struct {
+	Name string // ".vcsync" or ".git/config"
+	Path string
+}
+
+// Known keys, lower-cased as git compares them.
+var (
+	globalKeys = []string{"jobs", "primary", "timeout", "retries", "hookcheck", "hookmirror", "hookstrict", "coauthortrailers"}
+	remoteKeys = []string{"backend", "url", "branch", "command", "followtags"}
+	nameRe     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+)
+
+// Load reads the files in order of precedence, lowest first (.vcsync,
+// then .git/config). A missing file is no error; a bad one is, naming the
+// file, the section and the key.
+func Load(files ...File) (*Config, error) {
+	c := &Config{Jobs: 4, CoAuthorTrailers: true}
+	var order []string
+	sections := map[string]map[string]string{} // remote name -> key -> value
+	src := map[string]string{}                 // "name.key" -> file, for errors
+	var gitRemotes []backends.Remote
+	for _, f := range files {
+		cfg, err := read(f)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range cfg.Sections {
+			switch {
+			case s.IsName("vcsync"):
+				if err := c.global(f, s); err != nil {
+					return nil, err
+				}
+				for _, sub := range s.Subsections {
+					if err := remoteSection(f, sub, sections, src, &order); err != nil {
+						return nil, err
+					}
+				}
+			case s.IsName("remote"):
+				gitRemotes = mergeGitRemotes(gitRemotes, s)
+			}
+		}
+	}
+	return c.finish(order, sections, src, gitRemotes)
+}
+
+func read(f File) (*format.Config, error) {
+	cfg := format.New()
+	fh, err := os.Open(f.Path)
+	if errors.Is(err, os.ErrNotExist) {
+		return cfg, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	if err := format.NewDecoder(fh).Decode(cfg); err != nil {
+		return nil, fmt.Errorf("%s: %w", f.Name, err)
+	}
+	return cfg, nil
+}
+
+// global reads the keys of [vcsync].
+func (c *Config) global(f File, s *format.Section) error {
+	for _, o := range s.Options {
+		k := strings.ToLower(o.Key)
+		bad := func(want string) error {
+			return fmt.Errorf("%s: [vcsync] %s = %q: %s", f.Name, o.Key, o.Value, want)
+		}
+		var err error
+		switch k {
+		case "jobs":
+			if c.Jobs, err = strconv.Atoi(o.Value); err != nil || c.Jobs < 1 {
+				return bad("expected a whole number of pushes at once, 1 or more")
+			}
+		case "retries":
+			if c.Retries, err = strconv.Atoi(o.Value); err != nil || c.Retries < 0 {
+				return bad("expected a whole number of retries, 0 or more")
+			}
+		case "timeout":
+			if c.Timeout, err = time.ParseDuration(o.Value); err != nil || c.Timeout < 0 {
+				return bad("expected a duration such as 30s or 2m")
+			}
+		case "primary":
+			c.Primary = o.Value
+		case "hookcheck", "hookmirror", "hookstrict", "coauthortrailers":
+			b, ok := parseBool(o.Value)
+			if !ok {
+				return bad("expected true or false")
+			}
+			c.setBool(k, b)
+		default:
+			return fmt.Errorf("%s: [vcsync] unknown key %q (known: %s)", f.Name, o.Key, strings.Join(globalKeys, ", "))
+		}
+	}
+	return nil
+}
+
+func (c *Config) setBool(key string, b bool) {
+	switch key {
+	case "hookcheck":
+		c.HookCheck = b
+	case "hookmirror":
+		c.HookMirror = b
+	case "hookstrict":
+		c.HookStrict = b
+	case "coauthortrailers":
+		c.CoAuthorTrailers = b
+	}
+}
+
+// remoteSection merges one [vcsync "NAME"] section, key by key.
+func remoteSection(f File, sub *format.Subsection, sections map[string]map[string]string, src map[string]string, order *[]string) error {
+	if !nameRe.MatchString(sub.Name) {
+		return fmt.Errorf("%s: [vcsync %q]: a remote name is letters, digits, '.', '_' and '-', not starting with a '-' or '.'", f.Name, sub.Name)
+	}
+	if sections[sub.Name] == nil {
+		sections[sub.Name] = map[string]string{}
+		*order = append(*order, sub.Name)
+	}
+	for _, o := range sub.Options {
+		k := strings.ToLower(o.Key)
+		if !slices.Contains(remoteKeys, k) {
+			return fmt.Errorf("%s: [vcsync %q] unknown key %q (known: %s)", f.Name, sub.Name, o.Key, strings.Join(remoteKeys, ", "))
+		}
+		sections[sub.Name][k] = o.Value
+		src[sub.Name+"."+k] = f.Name
+	}
+	return nil
+}
+
+// finish builds the remotes and checks what needs the merged view.
+func (c *Config) finish(order []string, sections map[string]map[string]string, src map[string]string, gitRemotes []backends.Remote) (*Config, error) {
+	for _, name := range order {
+		kv := sections[name]
+		r := backends.Remote{Name: name, Kind: kv["backend"], URL: kv["url"], Branch: kv["branch"], Options: map[string]string{}}
+		if r.Kind == "" {
+			r.Kind = "git"
+		}
+		for k, v := range kv {
+			r.Options[k] = v
+		}
+		if r.URL == "" && r.Kind != "command" {
+			return nil, fmt.Errorf("[vcsync %q] has no url: set it with git config vcsync.%s.url URL (or vcsync remote add)", name, name)
+		}
+		if strings.HasPrefix(r.URL, "-") {
+			return nil, fmt.Errorf("%s: [vcsync %q] url %q starts with '-': refused, as git refuses it (it would be read as an option)", src[name+".url"], name, r.URL)
+		}
+		c.Remotes = append(c.Remotes, r)
+	}
+	if len(c.Remotes) == 0 {
+		c.Remotes, c.FromGit = gitRemotes, true
+	}
+	if c.Primary != "" && !slices.ContainsFunc(c.Remotes, func(r backends.Remote) bool { return r.Name == c.Primary }) {
+		return nil, fmt.Errorf("[vcsync] primary = %q names no configured remote", c.Primary)
+	}
+	return c, nil
+}
+
+// mergeGitRemotes adds a git [remote "X"] section as a git backend target,
+// pushing to its pushurl if it has one.
+func mergeGitRemotes(rs []backends.Remote, s *format.Section) []backends.Remote {
+	for _, sub := range s.Subsections {
+		url := sub.Options.Get("pushurl")
+		if url == "" {
+			url = sub.Options.Get("url")
+		}
+		if url == "" || strings.HasPrefix(url, "-") || !nameRe.MatchString(sub.Name) {
+			continue
+		}
+		i := slices.IndexFunc(rs, func(r backends.Remote) bool { return r.Name == sub.Name })
+		r := backends.Remote{Name: sub.Name, Kind: "git", URL: url, Options: map[string]string{}}
+		if i >= 0 {
+			rs[i] = r
+		} else {
+			rs = append(rs, r)
+		}
+	}
+	return rs
+}
+
+func parseBool(v string) (bool, bool) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "true", "yes", "on", "1", "":
+		return true, true
+	case "false", "no", "off", "0":
+		return false, true
+	}
+	return false, false
+}
+
+// ValidName reports whether name can name a remote.
+func ValidName(name string) bool { return nameRe.MatchString(name) }

@@ -1,0 +1,105 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/vcsync/vcsync/backends"
+)
+
+func files(t *testing.T, shared, local string) []File {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	return []File{{Name: ".vcsync", Path: write("shared", shared)}, {Name: ".git/config", Path: write("local", local)}}
+}
+
+func TestLoadMerge(t *testing.T) {
+	c, err := Load(files(t, `
+[vcsync]
+	jobs = 8
+	primary = svn
+	timeout = 30s
+[vcsync "svn"]
+	backend = svn
+	url = svn+ssh://svn.example.org/repos/proj/trunk
+[vcsync "github"]
+	url = git@github.com:me/proj.git
+	branch = main
+`, `
+[core]
+	bare = false
+[remote "origin"]
+	url = /elsewhere
+[vcsync]
+	jobs = 2
+[vcsync "github"]
+	branch = trunk
+`)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []backends.Remote{
+		{Name: "svn", Kind: "svn", URL: "svn+ssh://svn.example.org/repos/proj/trunk", Options: map[string]string{"backend": "svn", "url": "svn+ssh://svn.example.org/repos/proj/trunk"}},
+		{Name: "github", Kind: "git", URL: "git@github.com:me/proj.git", Branch: "trunk", Options: map[string]string{"url": "git@github.com:me/proj.git", "branch": "trunk"}},
+	}
+	if diff := cmp.Diff(want, c.Remotes); diff != "" {
+		t.Errorf("remotes (-want +got):\n%s", diff)
+	}
+	if c.Jobs != 2 || c.Primary != "svn" || c.Timeout != 30*time.Second || c.FromGit || !c.CoAuthorTrailers {
+		t.Errorf("jobs, primary, timeout, fromGit, coAuthorTrailers = %d, %q, %v, %v, %v", c.Jobs, c.Primary, c.Timeout, c.FromGit, c.CoAuthorTrailers)
+	}
+}
+
+func TestLoadGitRemotes(t *testing.T) {
+	c, err := Load(files(t, "", `
+[remote "origin"]
+	url = https://example.org/a.git
+[remote "mirror"]
+	url = /srv/git/a.git
+	pushurl = ssh://example.org/a.git
+`)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range c.Remotes {
+		got = append(got, r.Name+" "+r.Kind+" "+r.URL)
+	}
+	want := []string{"origin git https://example.org/a.git", "mirror git ssh://example.org/a.git"}
+	if diff := cmp.Diff(want, got); diff != "" || !c.FromGit {
+		t.Errorf("remotes (-want +got):\n%s (fromGit %v)", diff, c.FromGit)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct{ shared, local, want string }{
+		{"[vcsync]\n\tjobz = 3\n", "", `.vcsync: [vcsync] unknown key "jobz" (known: jobs,`},
+		{"[vcsync]\n\tjobs = many\n", "", `.vcsync: [vcsync] jobs = "many": expected a whole number`},
+		{"", "[vcsync]\n\tjobs = 0\n", `.git/config: [vcsync] jobs = "0"`},
+		{"", "[vcsync]\n\ttimeout = soon\n", `expected a duration`},
+		{"", "[vcsync]\n\thookMirror = maybe\n", `expected true or false`},
+		{"[vcsync \"svn\"]\n\turll = x\n", "", `.vcsync: [vcsync "svn"] unknown key "urll" (known: backend, url,`},
+		{"[vcsync \"svn\"]\n\tbackend = svn\n", "", `[vcsync "svn"] has no url`},
+		{"[vcsync \"x\"]\n\turl = -oProxyCommand=evil\n", "", `starts with '-': refused`},
+		{"[vcsync \"-x\"]\n\turl = /a\n", "", `a remote name is letters`},
+		{"[vcsync]\n\tprimary = nope\n[vcsync \"a\"]\n\turl = /a\n", "", `primary = "nope" names no configured remote`},
+		{"[vcsync\n", "", `.vcsync: `},
+	}
+	for _, tt := range tests {
+		_, err := Load(files(t, tt.shared, tt.local)...)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Load(%q, %q) = %v, want an error containing %q", tt.shared, tt.local, err, tt.want)
+		}
+	}
+}

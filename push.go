@@ -1,0 +1,161 @@
+package vcsync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/internal/config"
+	"github.com/vcsync/vcsync/internal/repo"
+	"github.com/vcsync/vcsync/internal/run"
+	"github.com/vcsync/vcsync/internal/state"
+)
+
+// PushOptions are the inputs of Push. Zero values take the configuration's.
+type PushOptions struct {
+	Dir      string
+	Remotes  []string      // names; none means every configured remote
+	Jobs     int           // pushes at once
+	Timeout  time.Duration // per attempt of each remote
+	Retries  int           // retries of transient failures; -1 takes the configuration's
+	Backoff  time.Duration // delay before the first retry, doubled each time; 0 is 1s
+	DryRun   bool
+	Runner   *run.Runner
+	Registry backends.Registry
+	OnDone   func(RemoteResult) // called as each remote finishes, from its goroutine, one at a time
+}
+
+// RemoteResult is how the push to one remote ended (DESIGN.md's push JSON).
+type RemoteResult struct {
+	Name     string
+	Backend  string
+	URL      string // redacted
+	Status   backends.Status
+	From     string // the commit the remote held before, as far as known
+	To       string // the commit pushed
+	Revision string
+	Attempts int
+	Err      error // redacted
+	Duration time.Duration
+	Plan     string // with DryRun: what would be sent
+}
+
+// AnyFailed reports whether a remote did not end ok or up to date: the
+// command then exits 3.
+func AnyFailed(rs []RemoteResult) bool {
+	return slices.ContainsFunc(rs, func(r RemoteResult) bool {
+		return r.Status != backends.StatusOK && r.Status != backends.StatusUpToDate
+	})
+}
+
+// target is a configured remote with its backend.
+type target struct {
+	remote  backends.Remote
+	backend backends.Backend
+	caps    backends.Capabilities
+}
+
+// pusher holds what a push needs once it is prepared and checked.
+type pusher struct {
+	r        *repo.Repo
+	cfg      *config.Config
+	targets  []target
+	stateDir string
+	opt      PushOptions
+}
+
+// preparePush opens the repository, loads the configuration, builds the
+// selected remotes' backends and checks them: every setup error (unknown
+// backend, program missing, URL that cannot be parsed) is found here,
+// before anything is committed or sent.
+func preparePush(ctx context.Context, opt PushOptions) (*pusher, error) {
+	r, _, err := openAt(opt.Dir)
+	if err != nil {
+		return nil, err
+	}
+	r.Runner = opt.Runner
+	cfg, err := loadConfig(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	common, err := r.CommonDir(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := &pusher{r: r, cfg: cfg, stateDir: state.Dir(common), opt: opt}
+	if p.opt.Jobs <= 0 {
+		p.opt.Jobs = cfg.Jobs
+	}
+	if p.opt.Timeout <= 0 {
+		p.opt.Timeout = cfg.Timeout
+	}
+	if p.opt.Retries < 0 {
+		p.opt.Retries = cfg.Retries
+	}
+	if p.opt.Backoff <= 0 {
+		p.opt.Backoff = time.Second
+	}
+	return p, p.selectTargets(ctx)
+}
+
+// loadConfig reads .vcsync and the repository's config file.
+func loadConfig(ctx context.Context, r *repo.Repo) (*config.Config, error) {
+	ps, err := r.GitPath(ctx, "config")
+	if err != nil {
+		return nil, err
+	}
+	return config.Load(config.File{Name: ".vcsync", Path: filepath.Join(r.Root, ".vcsync")}, config.File{Name: ".git/config", Path: ps[0]})
+}
+
+// selectTargets builds and checks the backends of the selected remotes.
+func (p *pusher) selectTargets(ctx context.Context) error {
+	for _, name := range p.opt.Remotes {
+		if !slices.ContainsFunc(p.cfg.Remotes, func(r backends.Remote) bool { return r.Name == name }) {
+			return fmt.Errorf("no remote named %q; vcsync remote list shows the configured ones", name)
+		}
+	}
+	var errs []error
+	for _, rm := range p.cfg.Remotes {
+		if len(p.opt.Remotes) > 0 && !slices.Contains(p.opt.Remotes, rm.Name) {
+			continue
+		}
+		b, err := p.opt.Registry.New(rm)
+		if err == nil {
+			err = b.Check(ctx)
+		}
+		if err != nil {
+			// Backends and the registry name the remote in their errors.
+			errs = append(errs, errors.New(run.Redact(err.Error())))
+			continue
+		}
+		p.targets = append(p.targets, target{remote: rm, backend: b, caps: b.Capabilities()})
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	if len(p.targets) == 0 {
+		return errors.New("no remote to push to: add one with vcsync remote add NAME URL, or git remote add")
+	}
+	return nil
+}
+
+// Push sends each selected remote what it lacks: first the backends that
+// rewrite history, then the primary remote, then the others in parallel, at
+// most Jobs at once, and only if the ones before succeeded. The error is
+// for what stops everything; a remote's failure is in its RemoteResult.
+func Push(ctx context.Context, opt PushOptions) ([]RemoteResult, error) {
+	p, err := preparePush(ctx, opt)
+	if err != nil {
+		return nil, err
+	}
+	lock, err := state.Acquire(p.stateDir)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	return p.run(ctx)
+}

@@ -1,0 +1,85 @@
+package vcsync_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/vcsync/vcsync"
+	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/all"
+	"github.com/vcsync/vcsync/internal/testserver"
+)
+
+func git(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	return testserver.Git(t, dir, args...)
+}
+
+// TestPushParallel pushes one repository to 8 remotes, 3 at a time, twice,
+// under the race detector: the backends must not share go-git objects, and
+// OnDone must be called one at a time.
+func TestPushParallel(t *testing.T) {
+	testserver.Env(t)
+	dir := t.TempDir()
+	git(t, dir, "init", "-q")
+	git(t, dir, "commit", "-q", "--allow-empty", "-m", "one")
+	for i := range 8 {
+		bare := filepath.Join(t.TempDir(), fmt.Sprintf("r%d.git", i))
+		git(t, dir, "init", "-q", "--bare", bare)
+		git(t, dir, "remote", "add", fmt.Sprintf("r%d", i), bare)
+	}
+	var mu sync.Mutex
+	running, peak, calls := 0, 0, 0
+	opt := vcsync.PushOptions{Dir: dir, Jobs: 3, Retries: -1, Registry: all.Registry(),
+		OnDone: func(vcsync.RemoteResult) {
+			mu.Lock() // OnDone is documented as serialised: count overlaps to prove it
+			running++
+			peak = max(peak, running)
+			calls++
+			running--
+			mu.Unlock()
+		}}
+	for round := range 2 {
+		if round == 1 {
+			git(t, dir, "commit", "-q", "--allow-empty", "-m", "two")
+		}
+		rs, err := vcsync.Push(context.Background(), opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		head := git(t, dir, "rev-parse", "HEAD")
+		for _, r := range rs {
+			if r.Status != backends.StatusOK || r.Attempts != 1 {
+				t.Errorf("round %d: %s: %s (attempts %d, err %v)", round, r.Name, r.Status, r.Attempts, r.Err)
+			}
+			bare := strings.TrimSpace(git(t, dir, "remote", "get-url", r.Name))
+			if got := git(t, bare, "rev-parse", "main"); got != head {
+				t.Errorf("round %d: %s holds %s, want %s", round, r.Name, got, head)
+			}
+		}
+	}
+	if calls != 16 || peak != 1 {
+		t.Errorf("OnDone calls, peak concurrency = %d, %d; want 16, 1", calls, peak)
+	}
+}
+
+// TestPushRetriesTransient checks that a remote that refuses connections
+// (transient) is retried as often as asked.
+func TestPushRetriesTransient(t *testing.T) {
+	testserver.Env(t)
+	dir := t.TempDir()
+	git(t, dir, "init", "-q")
+	git(t, dir, "commit", "-q", "--allow-empty", "-m", "one")
+	git(t, dir, "remote", "add", "closed", "git://127.0.0.1:1/x.git")
+	rs, err := vcsync.Push(context.Background(), vcsync.PushOptions{Dir: dir, Retries: 2, Backoff: 1, Registry: all.Registry()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 1 || rs[0].Status != backends.StatusFailed || rs[0].Attempts != 3 {
+		t.Fatalf("results = %+v, want one failure after 3 attempts", rs)
+	}
+}

@@ -1,0 +1,164 @@
+package vcsync
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/internal/config"
+	"github.com/vcsync/vcsync/internal/run"
+	"github.com/vcsync/vcsync/internal/state"
+)
+
+// RemoteSpec is a remote to add.
+type RemoteSpec struct {
+	Name, URL, Backend, Branch string
+	Shared                     bool // write .vcsync (committed) rather than .git/config
+}
+
+// RemoteAdd configures a remote. Like git remote add, it accepts a URL that
+// cannot be reached yet; it refuses names and URLs that a program could
+// take for options, and an unknown backend.
+func RemoteAdd(ctx context.Context, dir string, spec RemoteSpec, reg backends.Registry) (file string, err error) {
+	r, _, err := openAt(dir)
+	if err != nil {
+		return "", err
+	}
+	if !config.ValidName(spec.Name) {
+		return "", fmt.Errorf("remote name %q: use letters, digits, '.', '_' and '-', not starting with '-' or '.'", spec.Name)
+	}
+	if spec.Backend == "" {
+		spec.Backend = "git"
+	}
+	rm := backends.Remote{Name: spec.Name, Kind: spec.Backend, URL: spec.URL, Branch: spec.Branch}
+	if strings.HasPrefix(spec.URL, "-") {
+		return "", fmt.Errorf("URL %q starts with '-': refused (a program would read it as an option)", spec.URL)
+	}
+	if _, err := reg.New(rm); err != nil {
+		return "", err
+	}
+	cfg, err := loadConfig(ctx, r)
+	if err != nil {
+		return "", err
+	}
+	for _, existing := range cfg.Remotes {
+		if existing.Name == spec.Name && !cfg.FromGit {
+			return "", fmt.Errorf("remote %s exists already; vcsync remote remove %s first", spec.Name, spec.Name)
+		}
+	}
+	file, name, err := configFile(ctx, r.Root, spec.Shared, r.GitPath)
+	if err != nil {
+		return "", err
+	}
+	set := func(key, value string) error {
+		if value == "" {
+			return nil
+		}
+		_, err := r.Git(ctx, nil, "config", "-f", file, "vcsync."+spec.Name+"."+key, value)
+		return err
+	}
+	for _, kv := range [][2]string{{"backend", spec.Backend}, {"url", spec.URL}, {"branch", spec.Branch}} {
+		if err := set(kv[0], kv[1]); err != nil {
+			return "", err
+		}
+	}
+	return name, nil
+}
+
+// configFile is the file remote add writes: .vcsync with shared, else the
+// repository's config.
+func configFile(ctx context.Context, root string, shared bool, gitPath func(context.Context, ...string) ([]string, error)) (path, name string, err error) {
+	if shared {
+		return filepath.Join(root, ".vcsync"), ".vcsync", nil
+	}
+	ps, err := gitPath(ctx, "config")
+	if err != nil {
+		return "", "", err
+	}
+	return ps[0], ".git/config", nil
+}
+
+// RemoteRemove removes a remote's section from whichever file holds it.
+func RemoteRemove(ctx context.Context, dir, name string) error {
+	r, _, err := openAt(dir)
+	if err != nil {
+		return err
+	}
+	removed := false
+	for _, shared := range []bool{false, true} {
+		file, _, err := configFile(ctx, r.Root, shared, r.GitPath)
+		if err != nil {
+			return err
+		}
+		if _, err := r.Git(ctx, nil, "config", "-f", file, "--remove-section", "vcsync."+name); err == nil {
+			removed = true
+		}
+	}
+	if !removed {
+		return fmt.Errorf("no remote named %q in .git/config or .vcsync", name)
+	}
+	return nil
+}
+
+// RemoteStatus is what vcsync status shows of one remote.
+type RemoteStatus struct {
+	Name, Backend, URL, Branch string
+	Missing                    int // commits the remote lacks; -1 when unknown
+	Last                       *state.Last
+}
+
+// Status reads the configuration, the state and the local history; it
+// contacts no remote.
+func Status(ctx context.Context, dir string) ([]RemoteStatus, error) {
+	r, _, err := openAt(dir)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := loadConfig(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	common, err := r.CommonDir(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := state.Load(state.Dir(common))
+	if err != nil {
+		return nil, err
+	}
+	head, _, err := r.CurrentHead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []RemoteStatus
+	for _, rm := range cfg.Remotes {
+		s := RemoteStatus{Name: rm.Name, Backend: rm.Kind, URL: run.RedactURL(rm.URL), Branch: rm.Branch, Missing: -1}
+		if known := st.Remotes[rm.Name]; known != nil {
+			s.Last = known.Last
+			if known.Holds != "" {
+				if n, err := r.Count(ctx, known.Holds, head); err == nil {
+					s.Missing = n
+				}
+			}
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// Ago formats how long ago t was, for status lines.
+func Ago(t time.Time, now time.Time) string {
+	d := now.Sub(t).Round(time.Second)
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds ago", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm ago", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh ago", int(d.Hours()))
+	}
+	return t.Format("2006-01-02")
+}
