@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A guided tour of vcsync in a throwaway sandbox: a repository with a GNU
-# ChangeLog, an edit with its new entry, then what vcsync does with it.
+# ChangeLog and a local bare git remote, an edit with its new entry, then what
+# vcsync does with it: the message, the commit, the push.
 # `make demo` builds vcsync and runs this with VCSYNC=bin/vcsync.
 #
 #   VCSYNC  the vcsync binary (default bin/vcsync)
@@ -100,6 +101,13 @@ make_repository() {
 	run git log --oneline
 }
 
+add_remote() {
+	step "A place to publish to: a local bare git remote"
+	run git init -q --bare -b main "$sandbox/public.git"
+	run git remote add public "$sandbox/public.git"
+	run git remote -v
+}
+
 edit_and_describe() {
 	step "Edit both files, and say why in a new ChangeLog entry"
 	write lib/foo.c <<-'EOF'
@@ -141,8 +149,16 @@ commit_it() {
 	run git status --short
 }
 
+push_it() {
+	step "Push it: every git remote gets what it lacks"
+	run vcsync push
+	run vcsync status
+}
+
 echo "sandbox: $sandbox"
 make_repository
+add_remote
 edit_and_describe
 show_message
 commit_it
+push_it

@@ -1,10 +1,11 @@
 // Command bench runs the benchmarks of DESIGN.md ("Benchmarks"), each side by
-// side with its peer in the same run, and prints one line per benchmark: the
-// median wall time of both, the ratio vcsync/peer against its goal, and the
-// peak RSS of vcsync. `make bench` runs it from the repository root.
+// side with its peers in the same run, and prints one line per benchmark: the
+// median wall time of each side, the ratio vcsync/peer against its goal for
+// each peer (P3 has two: a loop and xargs), and the peak RSS of vcsync.
+// `make bench` runs it from the repository root.
 //
-// Machines here are shared and noisy, so the two commands alternate and only
-// the ratio of medians is meant to be quoted. Each benchmark is one bench value
+// Machines here are shared and noisy, so the commands alternate and only the
+// ratios of medians are meant to be quoted. Each benchmark is one bench value
 // in benches; a new one needs only its setup function.
 //
 // It uses the standard library only and must not import vcsync's packages: it
@@ -25,20 +26,26 @@ import (
 
 // A bench is one row of the table in DESIGN.md.
 type bench struct {
-	id    string  // "P1"
-	name  string  // what is measured, for the report
-	goal  float64 // the highest acceptable ratio vcsync/peer
-	rssMB int64   // the highest acceptable peak RSS of vcsync; 0: no goal
-	runs  int     // timed runs of each side unless -runs says; 0: defaultRuns
+	id    string    // "P1"
+	name  string    // what is measured, for the report
+	goals []float64 // the highest acceptable ratio vcsync/peer, one per peer of its trial
+	rssMB int64     // the highest acceptable peak RSS of vcsync; 0: no goal
+	runs  int       // timed runs of each side unless -runs says; 0: defaultRuns
 	setup func(e *env) (trial, error)
 }
 
-// A trial is what a bench's setup returns: the two sides to time.
+// A trial is what a bench's setup returns: the sides to time, vcsync and
+// its peers (as many as the bench has goals).
 type trial struct {
-	ours, peer side
+	ours  side
+	peers []side
+	// round, if not nil, runs untimed once at the start of each round,
+	// before every side: work that all the sides then do alike (P3's new
+	// commit, which each side pushes to remotes of its own).
+	round func() error
 }
 
-// A side is one of the two commands compared.
+// A side is one of the commands compared.
 type side struct {
 	name    string
 	prepare func() error           // untimed, before each run (reset state); may be nil
@@ -55,6 +62,7 @@ type sample struct {
 var benches = []bench{
 	p1,
 	p2,
+	p3,
 }
 
 // defaultRuns is the number of timed runs of a bench that sets none.
@@ -135,10 +143,10 @@ func run(ctx context.Context, selected []bench, runs, warmup int, keep bool) err
 	return nil
 }
 
-// runBench sets b up in its own directory, times both sides alternately,
-// runs times each (0: b's own default; the one that goes first swaps each
-// round, so neither always runs on a warm cache the other left) and reports
-// the line and whether b met its goals.
+// runBench sets b up in its own directory, times the sides alternately,
+// runs times each (0: b's own default; the order rotates each round, so none
+// always runs on a warm cache another left) and reports the line and whether
+// b met its goals.
 func runBench(parent *env, b bench, runs, warmup int) (line string, ok bool, err error) {
 	e, err := parent.sub(b.id)
 	if err != nil {
@@ -149,36 +157,49 @@ func runBench(parent *env, b bench, runs, warmup int) (line string, ok bool, err
 	if err != nil {
 		return "", false, fmt.Errorf("setup: %w", err)
 	}
+	if len(t.peers) != len(b.goals) {
+		return "", false, fmt.Errorf("setup: %d peers for %d goals", len(t.peers), len(b.goals))
+	}
 	if runs == 0 {
 		runs = cmp.Or(b.runs, defaultRuns)
 	}
 	fmt.Fprintf(os.Stderr, "bench: %s: %d runs of each side\n", b.id, runs)
-	var ours, peer []sample
+	sides := append([]*side{&t.ours}, pointers(t.peers)...)
+	samples := make([][]sample, len(sides)) // samples[k]: those of sides[k]
 	for i := range warmup + runs {
-		sides := []*side{&t.ours, &t.peer}
-		if i%2 == 1 {
-			slices.Reverse(sides)
+		if err := e.ctx.Err(); err != nil {
+			return "", false, err
 		}
-		for _, s := range sides {
+		if t.round != nil {
+			if err := t.round(); err != nil {
+				return "", false, fmt.Errorf("round: %w", err)
+			}
+		}
+		for j := range sides {
+			k := (i + j) % len(sides) // round i starts with side i mod n
 			if err := e.ctx.Err(); err != nil {
 				return "", false, err
 			}
-			smp, err := once(s)
+			smp, err := once(sides[k])
 			if err != nil {
-				return "", false, fmt.Errorf("%s: %w", s.name, err)
+				return "", false, fmt.Errorf("%s: %w", sides[k].name, err)
 			}
-			if i < warmup {
-				continue
-			}
-			if s == &t.ours {
-				ours = append(ours, smp)
-			} else {
-				peer = append(peer, smp)
+			if i >= warmup {
+				samples[k] = append(samples[k], smp)
 			}
 		}
 	}
-	line, ok = report(b, t, ours, peer)
+	line, ok = report(b, t, samples[0], samples[1:])
 	return line, ok, nil
+}
+
+// pointers returns a pointer to each element of s.
+func pointers(s []side) []*side {
+	out := make([]*side, len(s))
+	for i := range s {
+		out[i] = &s[i]
+	}
+	return out
 }
 
 func once(s *side) (sample, error) {
@@ -190,17 +211,24 @@ func once(s *side) (sample, error) {
 	return s.run()
 }
 
-func report(b bench, t trial, ours, peer []sample) (string, bool) {
-	mo, mp := median(ours), median(peer)
+// report is b's line: vcsync's median, then each peer's with its ratio and
+// goal, then vcsync's peak RSS.
+func report(b bench, t trial, ours []sample, peers [][]sample) (string, bool) {
+	mo := median(ours)
 	var rssKB int64
 	for _, s := range ours {
 		rssKB = max(rssKB, s.maxRSS)
 	}
 	rss := (rssKB + 512) / 1024
-	ratio := float64(mo) / float64(mp)
-	ok := ratio <= b.goal && (b.rssMB == 0 || rss <= b.rssMB)
-	line := fmt.Sprintf("%-3s %-32s %s %-8s  %s %-8s  ratio %.2f (goal ≤ %.1f)  peak RSS %d MB",
-		b.id, b.name, t.ours.name, ms(mo), t.peer.name, ms(mp), ratio, b.goal, rss)
+	ok := b.rssMB == 0 || rss <= b.rssMB
+	line := fmt.Sprintf("%-3s %-32s %s %-8s", b.id, b.name, t.ours.name, ms(mo))
+	for i, p := range peers {
+		mp := median(p)
+		ratio := float64(mo) / float64(mp)
+		ok = ok && ratio <= b.goals[i]
+		line += fmt.Sprintf("  %s %-8s  ratio %.2f (goal ≤ %.1f)", t.peers[i].name, ms(mp), ratio, b.goals[i])
+	}
+	line += fmt.Sprintf("  peak RSS %d MB", rss)
 	if b.rssMB > 0 {
 		line += fmt.Sprintf(" (goal ≤ %d MB)", b.rssMB)
 	}

@@ -14,7 +14,7 @@ import (
 var p1 = bench{
 	id:    "P1",
 	name:  "message from 5 MB ChangeLog",
-	goal:  1.0,
+	goals: []float64{1.0},
 	setup: setupP1,
 }
 
@@ -50,9 +50,9 @@ func setupP1(e *env) (trial, error) {
 	}
 	return trial{
 		ours: side{name: "vcsync", run: timed(ours)},
-		peer: side{name: "git diff", run: timed(func() *exec.Cmd {
+		peers: []side{{name: "git diff", run: timed(func() *exec.Cmd {
 			return e.command(repo, "git", "diff", "HEAD", "--", "ChangeLog")
-		})},
+		})}},
 	}, nil
 }
 
