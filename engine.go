@@ -60,7 +60,7 @@ func (p *pusher) run(ctx context.Context) ([]RemoteResult, error) {
 // (after git-svn they would need a force push).
 func firstFailure(rs []RemoteResult) string {
 	for _, r := range rs {
-		if r.Status != backends.StatusOK && r.Status != backends.StatusUpToDate {
+		if AnyFailed([]RemoteResult{r}) {
 			return r.Name
 		}
 	}
@@ -119,6 +119,9 @@ func (e *engine) pushOne(ctx context.Context, t target, head, branch string) Rem
 	}
 	if e.p.opt.DryRun {
 		return e.finish(t, e.plan(ctx, t, res), "")
+	}
+	if e.p.opt.OnStart != nil {
+		e.p.opt.OnStart(t.remote.Name)
 	}
 	start := time.Now()
 	delay := e.p.opt.Backoff

@@ -26,6 +26,7 @@ type PushOptions struct {
 	DryRun   bool
 	Runner   *run.Runner
 	Registry backends.Registry
+	OnStart  func(name string)  // called as a push to a remote starts, from its goroutine
 	OnDone   func(RemoteResult) // called as each remote finishes, from its goroutine, one at a time
 }
 
@@ -44,11 +45,11 @@ type RemoteResult struct {
 	Plan     string // with DryRun: what would be sent
 }
 
-// AnyFailed reports whether a remote did not end ok or up to date: the
-// command then exits 3.
+// AnyFailed reports whether a remote did not end ok or up to date (a dry
+// run's plan aside): the command then exits 3.
 func AnyFailed(rs []RemoteResult) bool {
 	return slices.ContainsFunc(rs, func(r RemoteResult) bool {
-		return r.Status != backends.StatusOK && r.Status != backends.StatusUpToDate
+		return r.Plan == "" && r.Status != backends.StatusOK && r.Status != backends.StatusUpToDate
 	})
 }
 

@@ -76,7 +76,7 @@ func TestCheck(t *testing.T) {
 	for url, ok := range map[string]bool{
 		bare:                                 true,
 		"file://" + bare:                     true,
-		filepath.Join(bare, "missing"):       false,
+		filepath.Join(bare, "missing"):       true,  // like a server that is down: the push reports it
 		t.TempDir():                          false, // exists, but no repository
 		"ssh://127.0.0.1:1/r.git":            true,
 		"git@no-such-host.invalid:r.git":     true,

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -32,11 +31,10 @@ func (f *PushFlags) options(g *GlobalOptions, remotes []string) vcsync.PushOptio
 	o := vcsync.PushOptions{Dir: g.Dir, Remotes: remotes, Jobs: f.Jobs, Timeout: f.Timeout, Retries: f.Retries,
 		DryRun: g.DryRun, Runner: g.runner(), Registry: all.Registry()}
 	if !g.JSON && !g.Quiet {
-		var mu sync.Mutex
+		p := newProgress(g)
+		o.OnStart = p.start
 		o.OnDone = func(r vcsync.RemoteResult) {
-			mu.Lock()
-			defer mu.Unlock()
-			fmt.Fprintln(g.IO.Out, remoteLine(r))
+			p.finish(r.Name, func() { fmt.Fprintln(g.IO.Out, remoteLine(r)) })
 		}
 	}
 	return o
@@ -130,10 +128,18 @@ func summary(g *GlobalOptions, rs []vcsync.RemoteResult) {
 		return
 	}
 	counts := map[backends.Status]int{}
+	planned := 0
 	for _, r := range rs {
+		if r.Plan != "" {
+			planned++
+			continue
+		}
 		counts[r.Status]++
 	}
 	var parts []string
+	if planned > 0 {
+		parts = append(parts, fmt.Sprintf("%d planned (dry run: nothing pushed)", planned))
+	}
 	for _, s := range []backends.Status{backends.StatusOK, backends.StatusUpToDate, backends.StatusRejected, backends.StatusFailed, backends.StatusSkipped} {
 		if counts[s] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
