@@ -2,11 +2,14 @@ package vcsync_test
 
 import (
 	"context"
+	"errors"
+	"net"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/vcsync/vcsync"
 	"github.com/vcsync/vcsync/backends"
@@ -81,5 +84,79 @@ func TestPushRetriesTransient(t *testing.T) {
 	}
 	if len(rs) != 1 || rs[0].Status != backends.StatusFailed || rs[0].Attempts != 3 {
 		t.Fatalf("results = %+v, want one failure after 3 attempts", rs)
+	}
+}
+
+// stallingServer accepts connections and never answers: a remote that
+// hangs mid-handshake.
+func stallingServer(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+	})
+	return ln.Addr().String()
+}
+
+// TestPushTimeoutAndCancel checks that a stalled remote is given up after
+// the timeout while the others are pushed, and that cancelling (Ctrl-C)
+// ends every push at once.
+func TestPushTimeoutAndCancel(t *testing.T) {
+	testserver.Env(t)
+	dir := t.TempDir()
+	git(t, dir, "init", "-q")
+	git(t, dir, "commit", "-q", "--allow-empty", "-m", "one")
+	bare := filepath.Join(t.TempDir(), "ok.git")
+	git(t, dir, "init", "-q", "--bare", bare)
+	git(t, dir, "remote", "add", "fine", bare)
+	git(t, dir, "remote", "add", "stalled", "git://"+stallingServer(t)+"/x.git")
+	start := time.Now()
+	rs, err := vcsync.Push(context.Background(), vcsync.PushOptions{Dir: dir, Timeout: 500 * time.Millisecond, Retries: -1, Registry: all.Registry()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]vcsync.RemoteResult{}
+	for _, r := range rs {
+		got[r.Name] = r
+	}
+	if got["fine"].Status != backends.StatusOK || got["stalled"].Status != backends.StatusFailed || !strings.Contains(got["stalled"].Err.Error(), "timed out") {
+		t.Errorf("results = %+v", rs)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("push took %v with a 500ms timeout", d)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	git(t, dir, "commit", "-q", "--allow-empty", "-m", "two")
+	start = time.Now()
+	// Cancel as the push starts, as Ctrl-C would.
+	_, err = vcsync.Push(ctx, vcsync.PushOptions{Dir: dir, Remotes: []string{"stalled"}, Retries: -1, Registry: all.Registry(),
+		OnStart: func(string) { cancel() }})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Push after cancel = %v, want context.Canceled", err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("cancelled push took %v", d)
 	}
 }
