@@ -81,6 +81,9 @@ func (e *engine) phase(ctx context.Context, ts []target, jobs int) ([]RemoteResu
 	if err != nil {
 		return nil, err
 	}
+	if e.p.opt.To != "" {
+		head, branch = e.p.opt.To, e.p.opt.Branch
+	}
 	results := make([]RemoteResult, len(ts))
 	sem := make(chan struct{}, jobs)
 	var wg sync.WaitGroup

@@ -18,16 +18,21 @@ import (
 // PushOptions are the inputs of Push. Zero values take the configuration's.
 type PushOptions struct {
 	Dir      string
-	Remotes  []string      // names; none means every configured remote
-	Jobs     int           // pushes at once
-	Timeout  time.Duration // per attempt of each remote
-	Retries  int           // retries of transient failures; -1 takes the configuration's
-	Backoff  time.Duration // delay before the first retry, doubled each time; 0 is 1s
+	Remotes  []string                   // names; none means every configured remote
+	Exclude  func(backends.Remote) bool // leaves out the remotes it returns true for
+	Jobs     int                        // pushes at once
+	Timeout  time.Duration              // per attempt of each remote
+	Retries  int                        // retries of transient failures; -1 takes the configuration's
+	Backoff  time.Duration              // delay before the first retry, doubled each time; 0 is 1s
 	DryRun   bool
 	Runner   *run.Runner
 	Registry backends.Registry
-	OnStart  func(name string)  // called as a push to a remote starts, from its goroutine
-	OnDone   func(RemoteResult) // called as each remote finishes, from its goroutine, one at a time
+	// To and Branch, when set, push that commit to that remote branch
+	// instead of HEAD and its branch (the pre-push hook mirrors the refs git
+	// pushes).
+	To, Branch string
+	OnStart    func(name string)  // called as a push to a remote starts, from its goroutine
+	OnDone     func(RemoteResult) // called as each remote finishes, from its goroutine, one at a time
 }
 
 // RemoteResult is how the push to one remote ended (DESIGN.md's push JSON).
@@ -59,6 +64,8 @@ type target struct {
 	backend backends.Backend
 	caps    backends.Capabilities
 }
+
+var errNoRemote = errors.New("no remote to push to: add one with vcsync remote add NAME URL, or git remote add")
 
 // pusher holds what a push needs once it is prepared and checked.
 type pusher struct {
@@ -121,7 +128,7 @@ func (p *pusher) selectTargets(ctx context.Context) error {
 	}
 	var errs []error
 	for _, rm := range p.cfg.Remotes {
-		if len(p.opt.Remotes) > 0 && !slices.Contains(p.opt.Remotes, rm.Name) {
+		if len(p.opt.Remotes) > 0 && !slices.Contains(p.opt.Remotes, rm.Name) || p.opt.Exclude != nil && p.opt.Exclude(rm) {
 			continue
 		}
 		b, err := p.opt.Registry.New(rm)
@@ -139,7 +146,7 @@ func (p *pusher) selectTargets(ctx context.Context) error {
 		return errors.Join(errs...)
 	}
 	if len(p.targets) == 0 {
-		return errors.New("no remote to push to: add one with vcsync remote add NAME URL, or git remote add")
+		return errNoRemote
 	}
 	return nil
 }

@@ -1,0 +1,143 @@
+package vcsync
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/internal/hook"
+	"github.com/vcsync/vcsync/internal/repo"
+	"github.com/vcsync/vcsync/internal/run"
+)
+
+// HookOptions are the inputs of HookRun: what git gives a pre-push hook.
+type HookOptions struct {
+	Dir         string
+	Remote, URL string // the remote git pushes to: its name (or URL) and URL
+	Input       []byte // git's ref lines
+	Runner      *run.Runner
+	Registry    backends.Registry
+	ErrOut      io.Writer          // the hooks' own output
+	OnDone      func(RemoteResult) // each mirror's result
+}
+
+// HookRun is the pre-push hook: it runs the chained foreign hook, then,
+// as configured, checks the outgoing commits (hookCheck) and pushes the same
+// refs to the other remotes (hookMirror). An error refuses the push; a
+// mirror's failure does so only with hookStrict.
+func HookRun(ctx context.Context, opt HookOptions) ([]RemoteResult, error) {
+	r, _, err := openAt(opt.Dir)
+	if err != nil {
+		return nil, err
+	}
+	r.Runner = opt.Runner
+	if err := runChained(ctx, r, opt); err != nil {
+		return nil, err
+	}
+	updates, err := hook.ParseUpdates(string(opt.Input))
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := loadConfig(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.HookCheck {
+		if err := checkOutgoing(ctx, r, opt.Remote, updates); err != nil {
+			return nil, err
+		}
+	}
+	if !cfg.HookMirror {
+		return nil, nil
+	}
+	results, err := mirror(ctx, r, opt, updates)
+	if err == nil && cfg.HookStrict && AnyFailed(results) {
+		err = fmt.Errorf("a mirror failed and vcsync.hookStrict is true: the push to %s is refused", opt.Remote)
+	}
+	return results, err
+}
+
+// runChained runs the foreign pre-push hook that vcsync's replaced, with the
+// same arguments and input; its refusal refuses the push.
+func runChained(ctx context.Context, r *repo.Repo, opt HookOptions) error {
+	ps, err := r.GitPath(ctx, "hooks")
+	if err != nil {
+		return err
+	}
+	p := filepath.Join(ps[0], hook.Chained)
+	if fi, err := os.Stat(p); err != nil || fi.Mode()&0o111 == 0 {
+		return nil
+	}
+	_, err = r.Runner.Run(ctx, run.Cmd{Name: p, Args: []string{opt.Remote, opt.URL}, Dir: r.Root,
+		Stdin: bytes.NewReader(opt.Input), Stderr: opt.ErrOut})
+	if err != nil {
+		return fmt.Errorf("the chained pre-push hook refused the push: %w", err)
+	}
+	return nil
+}
+
+// mirror pushes each updated branch to every other remote, in parallel.
+// Deleting a branch is not mirrored: vcsync never deletes on a remote.
+func mirror(ctx context.Context, r *repo.Repo, opt HookOptions, updates []hook.RefUpdate) ([]RemoteResult, error) {
+	_, current, err := r.CurrentHead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var all []RemoteResult
+	for _, u := range updates {
+		branch, ok := strings.CutPrefix(u.RemoteRef, "refs/heads/")
+		if u.Deletes() || !ok {
+			continue
+		}
+		rs, err := Push(ctx, PushOptions{Dir: opt.Dir, Retries: -1, Runner: opt.Runner, Registry: opt.Registry,
+			To: u.LocalID, Branch: branch, OnDone: opt.OnDone,
+			Exclude: func(rm backends.Remote) bool {
+				// A remote with its own branch receives the checked-out
+				// branch only, never another branch in its place.
+				return rm.Name == opt.Remote || rm.URL == opt.URL || rm.Branch != "" && branch != current
+			}})
+		if err == errNoRemote {
+			return nil, nil // no other remote to mirror to
+		}
+		all = append(all, rs...)
+		if err != nil {
+			return all, err
+		}
+	}
+	return all, nil
+}
+
+// HookInstall installs the pre-push hook where git looks for hooks.
+func HookInstall(ctx context.Context, dir string, force bool) (hook.Result, error) {
+	hooksDir, err := hooksDir(ctx, dir)
+	if err != nil {
+		return hook.Result{}, err
+	}
+	return hook.Install(hooksDir, force)
+}
+
+// HookUninstall removes the pre-push hook and restores the chained one.
+func HookUninstall(ctx context.Context, dir string) (hook.Result, error) {
+	hooksDir, err := hooksDir(ctx, dir)
+	if err != nil {
+		return hook.Result{}, err
+	}
+	return hook.Uninstall(hooksDir)
+}
+
+func hooksDir(ctx context.Context, dir string) (string, error) {
+	r, _, err := openAt(dir)
+	if err != nil {
+		return "", err
+	}
+	ps, err := r.GitPath(ctx, "hooks")
+	if err != nil {
+		return "", err
+	}
+	return ps[0], nil
+}

@@ -1,0 +1,143 @@
+// Package hook installs, chains and removes vcsync's git pre-push hook
+// (lefthook's way: a fingerprint marks our hook, a foreign hook is moved
+// aside and chained, nothing ambiguous is overwritten without --force).
+//
+// It only manages files in the hooks directory; what the hook does when git
+// runs it is the core's (vcsync.HookRun). It must not import the core.
+package hook
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Fingerprint marks a hook file as vcsync's.
+const Fingerprint = "vcsync-pre-push-hook"
+
+// Chained is the name a foreign pre-push hook is moved to; vcsync's hook
+// runs it first, with the same arguments and input.
+const Chained = "pre-push.vcsync-chained"
+
+// script is the installed hook. VCSYNC=0 (set by vcsync for every git it
+// runs) keeps a push that vcsync makes from running vcsync again, but still
+// runs the chained hook. A vcsync that is gone from PATH fails the push
+// loudly rather than silently skipping the mirrors.
+const script = `#!/bin/sh
+# ` + Fingerprint + ` v1: installed by "vcsync hook install";
+# "vcsync hook uninstall" removes it and restores the hook that was here.
+chained="$(dirname "$0")/` + Chained + `"
+if [ "${VCSYNC:-}" = 0 ]; then
+	if [ -x "$chained" ]; then exec "$chained" "$@"; fi
+	exit 0
+fi
+if ! command -v vcsync >/dev/null 2>&1; then
+	echo "vcsync pre-push hook: vcsync is not on PATH; install it, run 'vcsync hook uninstall', or push with VCSYNC=0" >&2
+	exit 1
+fi
+exec vcsync hook run pre-push "$@"
+`
+
+// Result says what Install or Uninstall did, for the user.
+type Result struct {
+	Path    string // the pre-push hook
+	Chained string // the foreign hook now chained (Install) or restored (Uninstall), "" if none
+}
+
+// IsOurs reports whether the file at p is vcsync's hook.
+func IsOurs(p string) bool {
+	b, err := os.ReadFile(p)
+	return err == nil && strings.Contains(string(b), Fingerprint)
+}
+
+// Install writes vcsync's pre-push hook into dir (git rev-parse --git-path
+// hooks). A foreign hook there is moved to Chained. When both a foreign hook
+// and a chained one exist already, which to keep is ambiguous: refused
+// unless force, which keeps the current foreign hook as the chained one.
+func Install(dir string, force bool) (Result, error) {
+	res := Result{Path: filepath.Join(dir, "pre-push")}
+	chained := filepath.Join(dir, Chained)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return res, err
+	}
+	_, err := os.Lstat(res.Path)
+	switch {
+	case errors.Is(err, os.ErrNotExist) || IsOurs(res.Path):
+		// Nothing of anyone else's to keep.
+	case err != nil:
+		return res, err
+	default:
+		if _, err := os.Lstat(chained); err == nil && !force {
+			return res, fmt.Errorf("%s is not vcsync's hook, and %s exists already: which one to keep is unclear; move one away, or use --force to chain the current pre-push and drop %s", res.Path, chained, Chained)
+		}
+		if err := os.Rename(res.Path, chained); err != nil {
+			return res, err
+		}
+		res.Chained = chained
+	}
+	if _, err := os.Lstat(chained); err == nil {
+		res.Chained = chained
+	}
+	tmp := res.Path + ".vcsync-tmp"
+	if err := os.WriteFile(tmp, []byte(script), 0o755); err != nil {
+		return res, err
+	}
+	return res, os.Rename(tmp, res.Path)
+}
+
+// Uninstall removes vcsync's hook and puts the chained hook back. A
+// pre-push hook that is not vcsync's is left alone.
+func Uninstall(dir string) (Result, error) {
+	res := Result{Path: filepath.Join(dir, "pre-push")}
+	chained := filepath.Join(dir, Chained)
+	if _, err := os.Lstat(res.Path); errors.Is(err, os.ErrNotExist) {
+		return res, fmt.Errorf("no pre-push hook is installed in %s", dir)
+	}
+	if !IsOurs(res.Path) {
+		return res, fmt.Errorf("%s is not vcsync's hook; left alone", res.Path)
+	}
+	if err := os.Remove(res.Path); err != nil {
+		return res, err
+	}
+	if _, err := os.Lstat(chained); err == nil {
+		if err := os.Rename(chained, res.Path); err != nil {
+			return res, err
+		}
+		res.Chained = res.Path
+	}
+	return res, nil
+}
+
+// RefUpdate is one line of what git feeds a pre-push hook.
+type RefUpdate struct {
+	LocalRef, LocalID, RemoteRef, RemoteID string
+}
+
+// ZeroID is git's id for "no object": a deletion (local) or a new ref
+// (remote).
+const ZeroID = "0000000000000000000000000000000000000000"
+
+// Deletes reports whether the update deletes the remote ref.
+func (u RefUpdate) Deletes() bool { return u.LocalID == ZeroID }
+
+// Creates reports whether the update creates the remote ref.
+func (u RefUpdate) Creates() bool { return u.RemoteID == ZeroID }
+
+// ParseUpdates reads git's pre-push input: "<local ref> <local id> <remote
+// ref> <remote id>" per line.
+func ParseUpdates(in string) ([]RefUpdate, error) {
+	var us []RefUpdate
+	for n, l := range strings.Split(strings.TrimRight(in, "\n"), "\n") {
+		if l == "" {
+			continue
+		}
+		f := strings.Fields(l)
+		if len(f) != 4 {
+			return nil, fmt.Errorf("pre-push input line %d: %q: expected \"<local ref> <local id> <remote ref> <remote id>\"", n+1, l)
+		}
+		us = append(us, RefUpdate{f[0], f[1], f[2], f[3]})
+	}
+	return us, nil
+}
