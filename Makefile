@@ -16,6 +16,7 @@ bench:
 
 fuzz:
 	$(GO) test ./changelog -run '^$$' -fuzz FuzzDerive -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
+	$(GO) test ./internal/config -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
 
 demo: build
 	VCSYNC=bin/vcsync scripts/demo.sh
