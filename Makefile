@@ -3,7 +3,7 @@
 GO ?= go
 FUZZTIME ?= 5m
 
-.PHONY: build test bench fuzz demo lint clean
+.PHONY: build test bench fuzz demo lint man clean
 
 build:
 	$(GO) build -o bin/vcsync ./cmd/vcsync
@@ -25,5 +25,8 @@ lint:
 	@out=$$(gofmt -l .); test -z "$$out" || { echo "gofmt -l:" $$out; exit 1; }
 	$(GO) vet ./...
 
+man:
+	$(GO) run ./internal/mangen man
+
 clean:
-	rm -rf bin
+	rm -rf bin man
