@@ -3,8 +3,8 @@ package vcsync_test
 import (
 	"context"
 	"errors"
-	"net"
 	"fmt"
+	"net"
 	"path/filepath"
 	"strings"
 	"sync"

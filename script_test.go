@@ -3,12 +3,16 @@ package vcsync_test
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/vcsync/vcsync/internal/cli"
@@ -33,7 +37,9 @@ func TestScripts(t *testing.T) {
 		Setup:               sealEnv,
 		Condition:           haveProgram,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exits": cmdExits,
+			"exits":    cmdExits,
+			"stall":    cmdStall,
+			"waitconn": cmdWaitConn,
 		},
 	})
 }
@@ -103,5 +109,79 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got != want {
 		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+	}
+}
+
+// stalls are the stalling servers of the running scripts, by script and
+// variable name.
+var stalls sync.Map // *testscript.TestScript+name -> chan struct{}
+
+// cmdStall starts a TCP server on 127.0.0.1 that accepts connections and
+// never answers (a remote that hangs mid-handshake) and sets the variable
+// to its host:port. Usage: stall VAR.
+func cmdStall(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: stall VAR")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	accepted := make(chan struct{}, 1)
+	var conns []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			select {
+			case accepted <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	ts.Defer(func() {
+		ln.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+	})
+	stalls.Store(fmt.Sprintf("%p/%s", ts, args[0]), accepted)
+	ts.Setenv(args[0], ln.Addr().String())
+}
+
+// cmdWaitConn waits until the stalling server of VAR has a connection: a
+// background vcsync is then stuck in its push. Usage: waitconn VAR.
+func cmdWaitConn(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitconn VAR")
+	}
+	v, ok := stalls.Load(fmt.Sprintf("%p/%s", ts, args[0]))
+	if !ok {
+		ts.Fatalf("no stall server named %s", args[0])
+	}
+	select {
+	case <-v.(chan struct{}):
+	case <-time.After(30 * time.Second):
+		ts.Fatalf("no connection to %s within 30s", args[0])
+	}
+}
+
+// TestFaultTable keeps TESTING.md's fault table honest: every script it
+// names exists.
+func TestFaultTable(t *testing.T) {
+	b, err := os.ReadFile("TESTING.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range regexp.MustCompile("`((?:fault|commit|push|remote)_[a-z_]+)`").FindAllStringSubmatch(string(b), -1) {
+		if _, err := os.Stat(filepath.Join("testdata/script", name[1]+".txtar")); err != nil {
+			t.Errorf("TESTING.md names %s, which is not a script: %v", name[1], err)
+		}
 	}
 }

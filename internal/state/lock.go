@@ -41,14 +41,20 @@ func Acquire(dir string) (*Lock, error) {
 		}
 		pid, started, ok := readLock(p)
 		if ok && alive(pid) {
-			return nil, fmt.Errorf("%w: another vcsync (pid %d, started %s) is working in this repository; wait for it to finish, or remove %s if that process is gone", ErrLocked, pid, started, p)
+			return nil, lockedError{fmt.Sprintf("another vcsync (pid %d, started %s) is working in this repository; wait for it to finish, or remove %s if that process is gone", pid, started, p)}
 		}
 		// Stale: its process is gone. Remove it and try once more; if a
 		// third process wins the race, the O_EXCL above says so.
 		os.Remove(p)
 	}
-	return nil, fmt.Errorf("%w: cannot take %s", ErrLocked, p)
+	return nil, lockedError{"cannot take " + p + ": another vcsync took it meanwhile"}
 }
+
+// lockedError is ErrLocked with the message the user needs.
+type lockedError struct{ msg string }
+
+func (e lockedError) Error() string        { return e.msg }
+func (e lockedError) Is(target error) bool { return target == ErrLocked }
 
 // Release removes the lock.
 func (l *Lock) Release() error { return os.Remove(l.path) }
