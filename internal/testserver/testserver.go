@@ -8,9 +8,9 @@
 // every program runs in an environment sealed from the developer's own git
 // and ssh configuration. Ports are never fixed: each server gets a free one.
 //
-// It is for tests only. Like internal/run it imports os/exec, which is
-// allowed here because no vcsync binary links it; it must not import the
-// core (package vcsync) nor any backend.
+// It is for tests and for make bench (P5 uses its proxy). Like internal/run
+// it imports os/exec, which is allowed here because no vcsync binary links
+// it; it must not import the core (package vcsync) nor any backend.
 package testserver
 
 import (
