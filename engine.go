@@ -113,8 +113,12 @@ func (e *engine) pushOne(ctx context.Context, t target, head, branch string) Rem
 	e.mu.Lock()
 	known := *e.st.Remote(t.remote.Name)
 	e.mu.Unlock()
-	res := RemoteResult{From: known.Holds, To: head}
 	url := run.RedactURL(t.remote.URL)
+	if known.URL != url {
+		// Re-pointed: what the old URL held says nothing of the new one.
+		known = state.Remote{}
+	}
+	res := RemoteResult{From: known.Holds, To: head}
 	if known.Holds == head && known.URL == url && known.Last != nil && known.Last.Status != string(backends.StatusFailed) {
 		// The state says the remote has it: do not contact it at all.
 		res.Status, res.Revision = backends.StatusUpToDate, known.Revision
@@ -132,7 +136,7 @@ func (e *engine) pushOne(ctx context.Context, t target, head, branch string) Rem
 		res.Attempts++
 		r, err := e.attempt(ctx, t, branch, backends.Range{From: known.Holds, To: head})
 		if err == nil {
-			res.Status, res.Revision, res.Err = r.Status, r.Revision, nil
+			res.Status, res.Revision, res.Err, res.rewritten = r.Status, r.Revision, nil, r.Rewritten
 			res.Duration = time.Since(start)
 			return e.finish(t, res, r.Holds)
 		}
@@ -196,6 +200,7 @@ func (e *engine) finish(t target, res RemoteResult, holds string) RemoteResult {
 		if holds != "" {
 			s.Holds, s.Revision = holds, res.Revision
 		}
+		e.followRewrite(res.rewritten)
 		s.URL = res.URL
 		last := &state.Last{Status: string(res.Status), Time: time.Now().UTC(), Attempts: res.Attempts}
 		if res.Err != nil {
@@ -210,6 +215,17 @@ func (e *engine) finish(t target, res RemoteResult, holds string) RemoteResult {
 		e.p.opt.OnDone(res)
 	}
 	return res
+}
+
+// followRewrite maps what every remote holds through a backend's rewrite
+// (git-svn dcommit gives the commits it sent new ids): the state then names
+// commits that still exist. The caller holds e.mu.
+func (e *engine) followRewrite(m map[string]string) {
+	for _, s := range e.st.Remotes {
+		if n, ok := m[s.Holds]; ok {
+			s.Holds = n
+		}
+	}
 }
 
 func short(id string) string {

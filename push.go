@@ -48,6 +48,8 @@ type RemoteResult struct {
 	Err      error // redacted
 	Duration time.Duration
 	Plan     string // with DryRun: what would be sent
+
+	rewritten map[string]string // from a backend that rewrites history
 }
 
 // AnyFailed reports whether a remote did not end ok or up to date (a dry

@@ -5,12 +5,16 @@ package all
 
 import (
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/command"
 	"github.com/vcsync/vcsync/backends/git"
+	"github.com/vcsync/vcsync/backends/gitsvn"
 )
 
 // Registry returns the backends by kind.
 func Registry() backends.Registry {
 	return backends.Registry{
-		"git": git.New,
+		"git":     git.New,
+		"git-svn": gitsvn.New,
+		"command": command.New,
 	}
 }

@@ -180,7 +180,8 @@ func (c *Config) finish(order []string, sections map[string]map[string]string, s
 		for k, v := range kv {
 			r.Options[k] = v
 		}
-		if r.URL == "" && r.Kind != "command" {
+		// command needs no URL; git-svn finds it in the clone's svn-remote.
+		if r.URL == "" && r.Kind != "command" && r.Kind != "git-svn" {
 			return nil, fmt.Errorf("[vcsync %q] has no url: set it with git config vcsync.%s.url URL (or vcsync remote add)", name, name)
 		}
 		if strings.HasPrefix(r.URL, "-") {
