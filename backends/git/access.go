@@ -32,10 +32,9 @@ type access struct {
 func (b *backend) access(ctx context.Context, l backends.Local, repo *gogit.Repository) (*access, error) {
 	switch b.kind {
 	case kindPath, kindFile:
-		// A plain absolute path, even for file://: go-git then reads the
-		// remote's objects directly to choose what to send
-		// (url.IsLocalEndpoint in Remote.PushContext), instead of walking
-		// the history from every remote ref.
+		// A plain absolute path, even for file://: go-git's file
+		// transport runs git-receive-pack on it, and a relative path must
+		// be relative to the working tree's top, as git resolves it.
 		dir, err := b.localPath(l.Root)
 		if err != nil {
 			return nil, err

@@ -6,18 +6,12 @@ import (
 	"strings"
 
 	gogit "github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
-	"github.com/go-git/go-git/v5/plumbing/transport"
+	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
 
 	"github.com/vcsync/vcsync/backends"
 )
-
-// remoteName names the in-memory go-git remote of a push. It has no fetch
-// refspecs, so go-git's push never writes refs/remotes/... into the local
-// repository, which parallel pushes would race on.
-const remoteName = "vcsync"
 
 // Push makes the remote branch hold r.To, never forcing it.
 func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) (backends.Result, error) {
@@ -50,57 +44,77 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 	return backends.Result{Status: res, Holds: r.To, Revision: r.To}, nil
 }
 
-// send lists the remote branch, decides, and pushes if it must.
+// send pushes to over one receive-pack session: the remote's refs, then,
+// unless it holds to already, the pack of what it lacks and the ref
+// updates, old -> new, never forced.
 func (b *backend) send(ctx context.Context, repo *gogit.Repository, a *access, to *object.Commit, ref plumbing.ReferenceName, tags bool) (backends.Status, error) {
-	remote := gogit.NewRemote(repo.Storer, &config.RemoteConfig{Name: remoteName, URLs: []string{a.url}})
-	old, err := b.list(ctx, remote, a, ref)
+	sess, err := a.openSession()
 	if err != nil {
 		return "", err
 	}
+	// Close ends a session with nothing to push by a flush, as git does,
+	// and waits for the server. Its error is not the push's: the outcome
+	// is known by then (up to date, or the remote's report-status).
+	defer sess.Close()
+	ar, err := advertised(ctx, sess)
+	if err != nil {
+		return "", err
+	}
+	old := ar.References[ref.String()]
 	if old == to.Hash {
 		return backends.StatusUpToDate, nil
 	}
-	if !old.IsZero() {
-		if err := b.fastForward(repo, to, old, ref); err != nil {
-			return "", err
-		}
+	objs, err := b.objectsToSend(repo, to, old, ref, ar.References)
+	if err != nil {
+		return "", err
 	}
-	// go-git takes a commit id on the left of a refspec (Remote.addCommit),
-	// so we push exactly r.To even if the local branch has moved on since.
-	spec := config.RefSpec(to.Hash.String() + ":" + ref.String())
-	err = remote.PushContext(ctx, &gogit.PushOptions{
-		RemoteName: remoteName,
-		RefSpecs:   []config.RefSpec{spec},
-		Auth:       a.auth,
-		CABundle:   a.caBundle,
-		FollowTags: tags,
-		Atomic:     true,
-	})
-	switch {
-	case errors.Is(err, gogit.NoErrAlreadyUpToDate):
-		// Someone pushed the same commit between our list and our push.
-		return backends.StatusUpToDate, nil
-	case err != nil:
+	cmds := []*packp.Command{{Name: ref, Old: old, New: to.Hash}}
+	if tags {
+		tagCmds, tagObjs, err := followTags(repo, objs, ar.References)
+		if err != nil {
+			return "", b.errorf(backends.Fatal, "follow tags: %v", err)
+		}
+		cmds, objs = append(cmds, tagCmds...), append(objs, tagObjs...)
+	}
+	if err := b.receivePack(ctx, sess, repo.Storer, packWindow(repo.Storer), ar, newRequest(ar, cmds), objs); err != nil {
 		return "", err
 	}
 	return backends.StatusOK, nil
 }
 
-// list returns what the remote's ref holds, the zero hash if it has none.
-func (b *backend) list(ctx context.Context, remote *gogit.Remote, a *access, ref plumbing.ReferenceName) (plumbing.Hash, error) {
-	refs, err := remote.ListContext(ctx, &gogit.ListOptions{Auth: a.auth, CABundle: a.caBundle})
-	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
-		return plumbing.ZeroHash, nil
+// objectsToSend returns what the remote, whose branch is at old, lacks to
+// hold to. Usually to is a few commits on old: their differences
+// (chainObjects). For a new branch, a merge, or old far back, it is
+// go-git's revlist (allObjects), after the fast-forward check: an old that
+// is not in to's history is Rejected before anything is sent.
+func (b *backend) objectsToSend(repo *gogit.Repository, to *object.Commit, old plumbing.Hash, ref plumbing.ReferenceName, remote map[string]plumbing.Hash) ([]plumbing.Hash, error) {
+	if old.IsZero() {
+		return b.walkAll(repo, to, remote)
 	}
+	chain, end, err := newChain(repo.Storer, to, old)
 	if err != nil {
-		return plumbing.ZeroHash, err
+		return nil, b.errorf(backends.Fatal, "walk back from %s: %v", short(to.Hash), err)
 	}
-	for _, r := range refs {
-		if r.Name() == ref && r.Type() == plumbing.HashReference {
-			return r.Hash(), nil
+	if end != reachedTip {
+		if err := b.fastForward(repo, to, old, ref); err != nil {
+			return nil, err
 		}
+		return b.walkAll(repo, to, remote)
 	}
-	return plumbing.ZeroHash, nil
+	objs, err := chainObjects(repo.Storer, chain)
+	if err != nil {
+		return nil, b.errorf(backends.Fatal, "find the objects to send for %s: %v", short(to.Hash), err)
+	}
+	return objs, nil
+}
+
+// walkAll runs allObjects and words its error.
+func (b *backend) walkAll(repo *gogit.Repository, to *object.Commit, remote map[string]plumbing.Hash) ([]plumbing.Hash, error) {
+	objs, err := allObjects(repo.Storer, to.Hash, remote)
+	if err != nil {
+		return nil, b.errorf(backends.Fatal, "find the objects to send for %s: %v", short(to.Hash), err)
+	}
+	return objs, nil
 }
 
 // fastForward returns a Rejected error unless old, what the remote holds,
@@ -133,9 +147,9 @@ func (b *backend) diverged(ref plumbing.ReferenceName, old, to plumbing.Hash, wh
 		ref.Short(), short(old), why, short(to))
 }
 
-// commit returns the local commit id, which must exist locally: go-git
-// silently skips a refspec whose commit it cannot find (Remote.addOrUpdateReferences),
-// which would report success without pushing.
+// commit returns the local commit id, which must exist locally: its
+// history tells what to send, and a ref update to an object that no pack
+// carries would only be refused by the remote, after the connection.
 func (b *backend) commit(repo *gogit.Repository, id string) (*object.Commit, error) {
 	if !plumbing.IsHash(id) {
 		return nil, b.errorf(backends.Fatal, "push %q: not a full commit id", id)

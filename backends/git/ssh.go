@@ -46,7 +46,7 @@ type sshAuth struct {
 func (a *sshAuth) Name() string   { return "vcsync-ssh" }
 func (a *sshAuth) String() string { return "user: " + a.host.user + ", name: " + a.Name() }
 
-// ClientConfig is called by go-git for every connection (the list, then the push).
+// ClientConfig is called by go-git for every connection: one per push.
 func (a *sshAuth) ClientConfig() (*ssh.ClientConfig, error) {
 	return &ssh.ClientConfig{
 		User:              a.host.user,
