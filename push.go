@@ -88,11 +88,11 @@ func preparePush(ctx context.Context, opt PushOptions) (*pusher, error) {
 		return nil, err
 	}
 	r.Runner = opt.Runner
-	cfg, err := loadConfig(ctx, r)
+	common, cfgPath, err := r.Dirs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	common, err := r.CommonDir(ctx)
+	cfg, err := loadConfigFrom(r, cfgPath)
 	if err != nil {
 		return nil, err
 	}
@@ -114,11 +114,15 @@ func preparePush(ctx context.Context, opt PushOptions) (*pusher, error) {
 
 // loadConfig reads .vcsync and the repository's config file.
 func loadConfig(ctx context.Context, r *repo.Repo) (*config.Config, error) {
-	ps, err := r.GitPath(ctx, "config")
+	_, cfgPath, err := r.Dirs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return config.Load(config.File{Name: ".vcsync", Path: filepath.Join(r.Root, ".vcsync")}, config.File{Name: ".git/config", Path: ps[0]})
+	return loadConfigFrom(r, cfgPath)
+}
+
+func loadConfigFrom(r *repo.Repo, cfgPath string) (*config.Config, error) {
+	return config.Load(config.File{Name: ".vcsync", Path: filepath.Join(r.Root, ".vcsync")}, config.File{Name: ".git/config", Path: cfgPath})
 }
 
 // selectTargets builds and checks the backends of the selected remotes.

@@ -117,11 +117,11 @@ func Status(ctx context.Context, dir string) ([]RemoteStatus, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := loadConfig(ctx, r)
+	common, cfgPath, err := r.Dirs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	common, err := r.CommonDir(ctx)
+	cfg, err := loadConfigFrom(r, cfgPath)
 	if err != nil {
 		return nil, err
 	}

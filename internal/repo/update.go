@@ -136,34 +136,41 @@ func (r *Repo) Publish(ctx context.Context, commit, old plumbing.Hash, subject s
 	return nil
 }
 
-// CommonDir is the repository's common git directory (the main .git of a
-// linked worktree): where state shared by all worktrees lives.
-func (r *Repo) CommonDir(ctx context.Context) (string, error) {
-	out, err := r.Git(ctx, nil, "rev-parse", "--git-common-dir")
-	if err != nil {
-		return "", err
-	}
-	p := strings.TrimSpace(string(out))
-	if !filepath.IsAbs(p) {
-		p = filepath.Join(r.Root, p)
-	}
-	return p, nil
-}
-
-// CurrentHead reads HEAD afresh with git (after a backend that rewrites
-// history has moved it), as a commit id and a short branch name ("" when
-// detached).
-func (r *Repo) CurrentHead(ctx context.Context) (id, branch string, err error) {
-	out, err := r.Git(ctx, nil, "rev-parse", "--verify", "HEAD")
+// Dirs are the repository's common git directory (the main .git of a
+// linked worktree: where state shared by all worktrees lives) and its
+// config file, read with one git call.
+func (r *Repo) Dirs(ctx context.Context) (common, config string, err error) {
+	out, err := r.Git(ctx, nil, "rev-parse", "--git-common-dir", "--git-path", "config")
 	if err != nil {
 		return "", "", err
 	}
-	id = strings.TrimSpace(string(out))
-	out, err = r.Git(ctx, nil, "symbolic-ref", "-q", "--short", "HEAD")
-	if err == nil {
-		branch = strings.TrimSpace(string(out))
+	ps := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	if len(ps) != 2 {
+		return "", "", fmt.Errorf("git rev-parse: unexpected output %q", out)
 	}
-	return id, branch, nil
+	for i, p := range ps {
+		if !filepath.IsAbs(p) {
+			ps[i] = filepath.Join(r.Root, p)
+		}
+	}
+	return ps[0], ps[1], nil
+}
+
+// CurrentHead reads HEAD afresh (after a backend that rewrites history has
+// moved it), as a commit id and a short branch name ("" when detached).
+// go-git reads the ref files on each call, so no git process is needed.
+func (r *Repo) CurrentHead(ctx context.Context) (id, branch string, err error) {
+	ref, err := r.git.Head()
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return "", "", ErrUnbornHead
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("read HEAD: %w", err)
+	}
+	if ref.Name().IsBranch() {
+		branch = ref.Name().Short()
+	}
+	return ref.Hash().String(), branch, nil
 }
 
 // Count returns how many commits reach to but not from ("" from: all).

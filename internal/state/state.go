@@ -73,8 +73,12 @@ func (s *State) Remote(name string) *Remote {
 	return r
 }
 
-// Save writes the state atomically: a temporary file, synced, renamed over
-// the old one. The file is readable by its owner only: it names remotes.
+// Save writes the state atomically: a temporary file renamed over the old
+// one, so that a process killed at any moment leaves the old state or the
+// new one. It is not fsynced: the state is a cache (every backend asks its
+// remote before sending anything), and a sync per remote was a measurable
+// part of a parallel push (P3). The file is readable by its owner only: it
+// names remotes.
 func (s *State) Save(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
@@ -93,10 +97,6 @@ func (s *State) Save(dir string) error {
 		return err
 	}
 	if _, err := f.Write(append(b, '\n')); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
 		f.Close()
 		return err
 	}
