@@ -17,14 +17,19 @@ import (
 
 // PushOptions are the inputs of Push. Zero values take the configuration's.
 type PushOptions struct {
-	Dir      string
-	Remotes  []string                   // names; none means every configured remote
-	Exclude  func(backends.Remote) bool // leaves out the remotes it returns true for
-	Jobs     int                        // pushes at once
-	Timeout  time.Duration              // per attempt of each remote
-	Retries  int                        // retries of transient failures; -1 takes the configuration's
-	Backoff  time.Duration              // delay before the first retry, doubled each time; 0 is 1s
-	DryRun   bool
+	Dir     string
+	Remotes []string                   // names; none means every configured remote
+	Exclude func(backends.Remote) bool // leaves out the remotes it returns true for
+	Jobs    int                        // pushes at once
+	Timeout time.Duration              // per attempt of each remote
+	Retries int                        // retries of transient failures; -1 takes the configuration's
+	Backoff time.Duration              // delay before the first retry, doubled each time; 0 is 1s
+	DryRun  bool
+	// History sends every commit on a first push to a backend that would
+	// otherwise send one revision of the tree (svn); Since names the commit
+	// whose tree a never-pushed, non-empty remote holds.
+	History  bool
+	Since    string
 	Runner   *run.Runner
 	Registry backends.Registry
 	// To and Branch, when set, push that commit to that remote branch
@@ -137,6 +142,7 @@ func (p *pusher) selectTargets(ctx context.Context) error {
 		if len(p.opt.Remotes) > 0 && !slices.Contains(p.opt.Remotes, rm.Name) || p.opt.Exclude != nil && p.opt.Exclude(rm) {
 			continue
 		}
+		rm = p.withFlags(rm)
 		b, err := p.opt.Registry.New(rm)
 		if err == nil {
 			err = b.Check(ctx)
@@ -155,6 +161,25 @@ func (p *pusher) selectTargets(ctx context.Context) error {
 		return errNoRemote
 	}
 	return nil
+}
+
+// withFlags gives a remote the command line's --history and --since.
+func (p *pusher) withFlags(rm backends.Remote) backends.Remote {
+	if !p.opt.History && p.opt.Since == "" {
+		return rm
+	}
+	opts := map[string]string{}
+	for k, v := range rm.Options {
+		opts[k] = v
+	}
+	if p.opt.History {
+		opts["history"] = "true"
+	}
+	if p.opt.Since != "" {
+		opts["since"] = p.opt.Since
+	}
+	rm.Options = opts
+	return rm
 }
 
 // Push sends each selected remote what it lacks: first the backends that

@@ -8,6 +8,7 @@ import (
 	"github.com/vcsync/vcsync/backends/command"
 	"github.com/vcsync/vcsync/backends/git"
 	"github.com/vcsync/vcsync/backends/gitsvn"
+	"github.com/vcsync/vcsync/backends/svn"
 )
 
 // Registry returns the backends by kind.
@@ -16,5 +17,6 @@ func Registry() backends.Registry {
 		"git":     git.New,
 		"git-svn": gitsvn.New,
 		"command": command.New,
+		"svn":     svn.New,
 	}
 }

@@ -64,6 +64,7 @@ var benches = []bench{
 	p1,
 	p2,
 	p3,
+	p4,
 	p5,
 }
 

@@ -17,18 +17,22 @@ type PushFlags struct {
 	Jobs    int
 	Timeout time.Duration
 	Retries int
+	History bool
+	Since   string
 }
 
 func (f *PushFlags) register(cmd *cobra.Command) {
 	cmd.Flags().IntVarP(&f.Jobs, "jobs", "j", 0, "pushes at once (default: vcsync.jobs, else 4)")
 	cmd.Flags().DurationVar(&f.Timeout, "timeout", 0, "give up an attempt on a remote after `DUR` (default: vcsync.timeout, else none)")
 	cmd.Flags().IntVar(&f.Retries, "retries", -1, "retry transient failures `N` times, with backoff (default: vcsync.retries, else 0)")
+	cmd.Flags().BoolVar(&f.History, "history", false, "on a first push to Subversion, send every commit (default: one revision of the tree)")
+	cmd.Flags().StringVar(&f.Since, "since", "", "a never-pushed Subversion directory holds the tree of `COMMIT`: send what follows it")
 }
 
 // options builds the core's PushOptions, with a reporter that prints each
 // remote's line as it finishes (text mode only).
 func (f *PushFlags) options(g *GlobalOptions, remotes []string) vcsync.PushOptions {
-	o := vcsync.PushOptions{Dir: g.Dir, Remotes: remotes, Jobs: f.Jobs, Timeout: f.Timeout, Retries: f.Retries,
+	o := vcsync.PushOptions{Dir: g.Dir, Remotes: remotes, Jobs: f.Jobs, Timeout: f.Timeout, Retries: f.Retries, History: f.History, Since: f.Since,
 		DryRun: g.DryRun, Runner: g.runner(), Registry: all.Registry()}
 	if !g.JSON && !g.Quiet {
 		p := newProgress(g)

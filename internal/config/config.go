@@ -47,7 +47,7 @@ type File struct {
 // Known keys, lower-cased as git compares them.
 var (
 	globalKeys = []string{"jobs", "primary", "timeout", "retries", "hookcheck", "hookmirror", "hookstrict", "coauthortrailers"}
-	remoteKeys = []string{"backend", "url", "branch", "command", "followtags"}
+	remoteKeys = []string{"backend", "url", "branch", "command", "followtags", "history", "since"}
 	nameRe     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 )
 

@@ -1,0 +1,126 @@
+package svn
+
+import (
+	"context"
+	"os"
+	"strings"
+
+	"github.com/vcsync/vcsync/internal/run"
+)
+
+// client runs svn and svnmucc for one push, with its credentials. It belongs
+// to one push and is never shared.
+type client struct {
+	b          *backend
+	runner     *run.Runner
+	user, pass string // from the environment; "" leaves it to svn's own store
+}
+
+// client returns the client of one push.
+func (b *backend) client(runner *run.Runner) *client {
+	return &client{
+		b:      b,
+		runner: runner,
+		user:   envFor("VCSYNC_SVN_USERNAME", b.remote.Name),
+		pass:   envFor("VCSYNC_SVN_PASSWORD", b.remote.Name),
+	}
+}
+
+// envFor returns KEY_<NAME> (the remote's name in upper case, other than
+// letters and digits as "_"), else KEY, as the git backend reads its tokens:
+// remotes on different servers need different passwords.
+func envFor(key, remote string) string {
+	name := strings.Map(func(r rune) rune {
+		switch {
+		case 'a' <= r && r <= 'z':
+			return r - 'a' + 'A'
+		case 'A' <= r && r <= 'Z', '0' <= r && r <= '9':
+			return r
+		}
+		return '_'
+	}, remote)
+	if v := os.Getenv(key + "_" + name); v != "" {
+		return v
+	}
+	return os.Getenv(key)
+}
+
+// run runs svn or svnmucc with args after the options every call needs, and
+// returns its stdout. what names the step for the error, which is
+// classified and never holds the password.
+func (c *client) run(ctx context.Context, what, name string, args ...string) ([]byte, error) {
+	cmd := run.Cmd{Name: name, Env: env()}
+	// Never prompt: pushes run in parallel and unattended.
+	cmd.Args = []string{"--non-interactive"}
+	if c.user != "" {
+		cmd.Args = append(cmd.Args, "--username", c.user)
+	}
+	if c.pass != "" {
+		// Not --password: argv is visible to every user of the machine.
+		cmd.Args = append(cmd.Args, "--password-from-stdin")
+		cmd.Stdin = strings.NewReader(c.pass + "\n")
+		cmd.Secrets = []string{c.pass}
+	}
+	if c.user != "" || c.pass != "" {
+		// Credentials from the environment are not svn's to store.
+		cmd.Args = append(cmd.Args, "--no-auth-cache")
+	}
+	cmd.Args = append(cmd.Args, args...)
+	out, err := c.runner.Run(ctx, cmd)
+	if err != nil {
+		return out, c.b.errorf(classify(ctx, err), "%s: %s", what, run.Redact(err.Error(), c.pass))
+	}
+	return out, nil
+}
+
+// env is the environment of every svn and svnmucc call.
+func env() []string {
+	// C.UTF-8, not internal/run's C: svn converts log messages, revision
+	// properties and file names from the locale's encoding, and in the C
+	// locale any non-ASCII byte fails ("Can't convert string from native
+	// encoding to 'UTF-8'"). Its messages stay untranslated.
+	e := []string{"LC_ALL=C.UTF-8"}
+	if _, ok := os.LookupEnv("SVN_SSH"); !ok {
+		// svn's default tunnel is "$SVN_SSH ssh -q --": without BatchMode
+		// ssh would ask for a password or a host key on the terminal,
+		// which --non-interactive does not prevent.
+		e = append(e, "SVN_SSH=ssh -q -o BatchMode=yes")
+	}
+	return e
+}
+
+// url returns the URL of path, relative to the directory, each byte that a
+// URL may not hold as is escaped. An empty path is the directory itself.
+func (c *client) url(path string) string {
+	if path == "" {
+		return c.b.url
+	}
+	return c.b.url + "/" + escape(path)
+}
+
+// escape percent-encodes path for a URL, keeping "/" and what svn's own
+// svn_path_uri_encode keeps. A git path may hold anything but NUL: "%", "#",
+// "?", "@" (a peg revision to svn), spaces and non-ASCII.
+func escape(path string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(path); i++ {
+		ch := path[i]
+		switch {
+		case 'a' <= ch && ch <= 'z', 'A' <= ch && ch <= 'Z', '0' <= ch && ch <= '9',
+			strings.IndexByte("/-_.~!$&'()*+,;=:", ch) >= 0:
+			b.WriteByte(ch)
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hex[ch>>4])
+			b.WriteByte(hex[ch&15])
+		}
+	}
+	return b.String()
+}
+
+// pegged returns the directory's URL with a peg revision: without one, an
+// "@" in the URL's path would be taken for a peg.
+func (c *client) pegged(rev string) string {
+	return c.b.url + "@" + rev
+}

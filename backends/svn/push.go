@@ -1,0 +1,88 @@
+package svn
+
+import (
+	"context"
+	"os"
+	"strconv"
+
+	gogit "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/vcsync/vcsync/backends"
+)
+
+// Push makes the directory hold r.To: one revision per first-parent commit
+// it lacks, never forcing.
+func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) (backends.Result, error) {
+	// Our own repository object: go-git's are not safe for concurrent use,
+	// and the engine runs pushes in parallel.
+	repo, err := gogit.PlainOpenWithOptions(l.Root, &gogit.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if err != nil {
+		return backends.Result{}, b.errorf(backends.Fatal, "open %s: %v", l.Root, err)
+	}
+	to, err := b.commitObject(repo, r.To)
+	if err != nil {
+		return backends.Result{}, err
+	}
+	c := b.client(l.Runner)
+	p, err := b.plan(ctx, c, repo, to)
+	if err != nil {
+		return backends.Result{}, err
+	}
+	rev, sent, err := b.send(ctx, c, repo, p)
+	if err != nil {
+		return backends.Result{}, err
+	}
+	status := backends.StatusUpToDate
+	if sent {
+		status = backends.StatusOK
+	}
+	return backends.Result{Status: status, Holds: r.To, Revision: "r" + strconv.FormatInt(rev, 10)}, nil
+}
+
+// send makes a revision of each commit of p that changes the tree, and
+// returns the directory's last revision and whether it made any.
+func (b *backend) send(ctx context.Context, c *client, repo *gogit.Repository, p *plan) (int64, bool, error) {
+	if len(p.commits) == 0 {
+		return p.rev, false, nil
+	}
+	tmp, err := os.MkdirTemp("", "vcsync-svn-")
+	if err != nil {
+		return 0, false, b.errorf(backends.Fatal, "%v", err)
+	}
+	defer os.RemoveAll(tmp)
+	rev, sent := p.rev, false
+	prev := p.base
+	for _, cm := range p.commits {
+		tree, err := cm.Tree()
+		if err != nil {
+			return 0, false, b.errorf(backends.Fatal, "commit %s: %v", short(cm.Hash.String()), err)
+		}
+		ed, err := diffTrees(repo.Storer, prev, tree)
+		if err != nil {
+			return 0, false, b.errorf(backends.Fatal, "commit %s: %v", short(cm.Hash.String()), err)
+		}
+		prev = tree
+		if ed.empty() {
+			continue // an svn revision that changes nothing would not show in the directory's log
+		}
+		if rev, err = c.commit(ctx, repo.Storer, tmp, rev, cm, ed); err != nil {
+			return 0, false, err
+		}
+		sent = true
+	}
+	return rev, sent, nil
+}
+
+// commitObject returns the local commit id, which must exist locally.
+func (b *backend) commitObject(repo *gogit.Repository, id string) (*object.Commit, error) {
+	if !plumbing.IsHash(id) {
+		return nil, b.errorf(backends.Fatal, "push %q: not a full commit id", id)
+	}
+	c, err := repo.CommitObject(plumbing.NewHash(id))
+	if err != nil {
+		return nil, b.errorf(backends.Fatal, "commit %s: %v", short(id), err)
+	}
+	return c, nil
+}
