@@ -101,11 +101,17 @@ make_repository() {
 	run git log --oneline
 }
 
-add_remote() {
-	step "A place to publish to: a local bare git remote"
+add_remotes() {
+	step "Places to publish to: Subversion (of record), a git mirror, a Bazaar branch"
+	run svnadmin create "$sandbox/svnrepo"
+	run svn mkdir -q -m "Create trunk." "file://$sandbox/svnrepo/trunk"
 	run git init -q --bare -b main "$sandbox/public.git"
-	run git remote add public "$sandbox/public.git"
-	run git remote -v
+	run brz init -q "$sandbox/bzrbranch"
+	run vcsync remote add svn "file://$sandbox/svnrepo/trunk" --backend svn
+	run vcsync remote add public "$sandbox/public.git"
+	run vcsync remote add bzr "$sandbox/bzrbranch" --backend bzr
+	run git config vcsync.primary svn
+	run vcsync remote list
 }
 
 edit_and_describe() {
@@ -150,15 +156,26 @@ commit_it() {
 }
 
 push_it() {
-	step "Push it: every git remote gets what it lacks"
+	step "Push it: Subversion first, then the others in parallel"
 	run vcsync push
 	run vcsync status
+	run svn log -l 2 "file://$sandbox/svnrepo/trunk"
+	run brz log -l 1 --line "$sandbox/bzrbranch"
+}
+
+the_main_job() {
+	step "The everyday loop: edit, write the entry, run vcsync"
+	printf '/* Frobnicate.  */\n' >>lib/foo.c
+	entry "$(date +%F)" "foo: document it." \
+		"* lib/foo.c: Add a comment." | prepend ChangeLog
+	run vcsync
 }
 
 echo "sandbox: $sandbox"
 make_repository
-add_remote
+add_remotes
 edit_and_describe
 show_message
 commit_it
 push_it
+the_main_job

@@ -5,9 +5,11 @@ package all
 
 import (
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/bzr"
 	"github.com/vcsync/vcsync/backends/command"
 	"github.com/vcsync/vcsync/backends/git"
 	"github.com/vcsync/vcsync/backends/gitsvn"
+	"github.com/vcsync/vcsync/backends/hg"
 	"github.com/vcsync/vcsync/backends/svn"
 )
 
@@ -18,5 +20,7 @@ func Registry() backends.Registry {
 		"git-svn": gitsvn.New,
 		"command": command.New,
 		"svn":     svn.New,
+		"bzr":     bzr.New,
+		"hg":      hg.New,
 	}
 }

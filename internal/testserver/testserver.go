@@ -1,5 +1,5 @@
-// Package testserver gives tests real servers to push to: git daemon, sshd
-// and git http-backend over HTTPS, on 127.0.0.1 only, each stopped by
+// Package testserver gives tests real servers to push to: git daemon, sshd,
+// git http-backend over HTTPS and svnserve, on 127.0.0.1 only, each stopped by
 // t.Cleanup (which runs even after t.Fatal), plus the sealed environment and
 // the plain-git helpers that the tests around them need.
 //

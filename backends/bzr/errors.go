@@ -1,0 +1,93 @@
+package bzr
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/internal/run"
+)
+
+// exitInternal is brz's exit status for an internal error (an uncaught
+// Python exception, with a traceback), as opposed to 3 for an error it
+// reports itself (diverged branches, a missing branch, a refused
+// connection). Only an internal error of `brz push` is worth the
+// fast-import fallback.
+const exitInternal = 4
+
+// messages maps what brz, ssh and git say (LC_ALL=C: in English) to a
+// class. The first match wins, so ssh's authentication failures come before
+// the "Connection closed" that brz reports after them.
+var messages = []struct {
+	text  string
+	class backends.Class
+}{
+	{"have diverged", backends.Rejected},   // "These branches have diverged."
+	{"Permission denied (", backends.Auth}, // ssh: "Permission denied (publickey,password)."
+	{"Host key verification failed", backends.Auth},
+	{"Authentication failed", backends.Auth},
+	{"Connection refused", backends.Transient},
+	{"Connection reset", backends.Transient},
+	{"Connection closed", backends.Transient},
+	{"Connection timed out", backends.Transient},
+	{"No route to host", backends.Transient},
+	{"Network is unreachable", backends.Transient},
+	{"Could not resolve hostname", backends.Transient},
+	{"Temporary failure in name resolution", backends.Transient},
+	// Another brz holds the remote branch's lock: a retry may find it free.
+	{"Could not acquire lock", backends.Transient},
+	{"LockContention", backends.Transient},
+}
+
+// classify tells the engine what to do about a failed run.
+func classify(err error) backends.Class {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return backends.Fatal // the user interrupted: never retried
+	case errors.Is(err, context.DeadlineExceeded):
+		return backends.Transient
+	}
+	msg := err.Error()
+	for _, m := range messages {
+		if strings.Contains(msg, m.text) {
+			return m.class
+		}
+	}
+	return backends.Fatal
+}
+
+// fail classifies err, the error of a run (already redacted by
+// internal/run), and names the remote and what was being done.
+func (b *backend) fail(err error, what string) error {
+	var be *backends.Error
+	if errors.As(err, &be) {
+		return err // ours, already classified and worded
+	}
+	return &backends.Error{Class: classify(err), Err: fmt.Errorf("remote %s: %s: %w", b.remote.Name, what, brief(err))}
+}
+
+// brief shortens the error of a brz that crashed: its stderr is a Python
+// traceback and a plea to file a bug, and only the "brz: ERROR:" line says
+// what happened.
+func brief(err error) error {
+	var re *run.RunError
+	if !errors.As(err, &re) || !strings.Contains(re.Stderr, "Traceback") {
+		return err
+	}
+	for line := range strings.SplitSeq(re.Stderr, "\n") {
+		if strings.HasPrefix(line, "brz: ERROR:") {
+			short := *re
+			short.Stderr = line + " (an internal error of brz; its log is ~/.cache/breezy/brz.log)"
+			return &short
+		}
+	}
+	return err
+}
+
+// internalError reports whether err is a crash of brz itself.
+func internalError(err error) bool {
+	var re *run.RunError
+	return errors.As(err, &re) && re.ExitCode == exitInternal
+}

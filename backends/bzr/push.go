@@ -1,0 +1,162 @@
+package bzr
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strings"
+
+	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/internal/run"
+)
+
+// gitRevPrefix starts the revision id that Breezy gives a git commit
+// (`brz log --show-ids`: "revision-id: git-v1:<commit id>").
+const gitRevPrefix = "git-v1:"
+
+// noPushLocation keeps brz from remembering the target as the git
+// repository's push location, which it writes to the user's
+// ~/.config/breezy/locations.conf on a first push: a file that parallel
+// pushes would contend for. brz remembers only when no location is set.
+const noPushLocation = "-Opush_location=vcsync-does-not-remember"
+
+// tip is what a Bazaar branch holds: its revno and last revision id
+// ("0 null:" for an empty branch).
+type tip struct {
+	revno, revid string
+}
+
+// Push makes the branch hold r.To: from its tip it tells which local commit
+// it holds, refuses a branch that holds anything else, and sends the rest
+// with `brz push`, or with the fast-import fallback when brz cannot.
+func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) (backends.Result, error) {
+	if err := b.commit(ctx, l, r.To); err != nil {
+		return backends.Result{}, err
+	}
+	target := b.target(l.Root)
+	t, held, err := b.state(ctx, l, target, r.To)
+	if err != nil || held == r.To {
+		return upToDate(r.To, t, err)
+	}
+	// A branch whose tip came through fast-import must go on that way:
+	// `brz push` from git would find it diverged from the git-v1 history.
+	if t.revid == "null:" || strings.HasPrefix(t.revid, gitRevPrefix) {
+		revno, err := b.native(ctx, l, target, r.To)
+		if !internalError(err) {
+			return sent(r.To, revno, err)
+		}
+		// brz may crash after it moved the tip (printing its report, say):
+		// ask again rather than import on top of a tip we did not see.
+		if t, held, err = b.state(ctx, l, target, r.To); err != nil || held == r.To {
+			return sent(r.To, t.revno, err)
+		}
+	}
+	revno, err := b.fallback(ctx, l, target, t, held, r.To)
+	return sent(r.To, revno, err)
+}
+
+// upToDate is the result of a push that found the branch holding to, or
+// that failed with err before it sent anything.
+func upToDate(to string, t tip, err error) (backends.Result, error) {
+	if err != nil {
+		return backends.Result{}, err
+	}
+	return backends.Result{Status: backends.StatusUpToDate, Holds: to, Revision: t.revno}, nil
+}
+
+// sent is the result of a push that sent to, making revno the branch's,
+// or failed with err.
+func sent(to, revno string, err error) (backends.Result, error) {
+	if err != nil {
+		return backends.Result{}, err
+	}
+	return backends.Result{Status: backends.StatusOK, Holds: to, Revision: revno}, nil
+}
+
+// state reads the branch's tip and the commit it holds ("" for none), and
+// refuses a branch that holds anything but an ancestor of to (or to).
+func (b *backend) state(ctx context.Context, l backends.Local, target, to string) (tip, string, error) {
+	t, err := b.tip(ctx, l, target)
+	if err != nil {
+		return t, "", err
+	}
+	held, err := b.held(ctx, l, t)
+	if err != nil || held == "" || held == to {
+		return t, held, err
+	}
+	ok, err := b.isAncestor(ctx, l, held, to)
+	if err == nil && !ok {
+		err = b.diverged(t, "commit "+short(held)+", which is not in the history of "+short(to))
+	}
+	return t, held, err
+}
+
+// tip asks the branch for its tip.
+func (b *backend) tip(ctx context.Context, l backends.Local, target string) (tip, error) {
+	out, err := b.brz(ctx, l, "revision-info", "-d", target)
+	if err != nil {
+		if strings.Contains(err.Error(), "Not a branch") {
+			// `brz push` would create it; a typo in the URL must not.
+			return tip{}, b.errorf(backends.Fatal, "%s is not a Bazaar branch: make it with `brz init %s` first", run.RedactURL(target), run.RedactURL(target))
+		}
+		return tip{}, b.fail(err, "read the branch tip")
+	}
+	revno, revid, ok := strings.Cut(strings.TrimSpace(string(out)), " ")
+	if !ok || revid == "" {
+		return tip{}, b.errorf(backends.Fatal, "brz revision-info -d %s: unexpected output %q", run.RedactURL(target), out)
+	}
+	return tip{revno: revno, revid: revid}, nil
+}
+
+// held returns the local commit the branch holds, "" for an empty branch:
+// from the revision id for a git-v1 revision, from the revmap for one that
+// came through fast-import. Any other revision is someone else's.
+func (b *backend) held(ctx context.Context, l backends.Local, t tip) (string, error) {
+	switch {
+	case t.revid == "null:":
+		return "", nil
+	case strings.HasPrefix(t.revid, gitRevPrefix):
+		return strings.TrimPrefix(t.revid, gitRevPrefix), nil
+	}
+	dir, err := b.gitDir(ctx, l)
+	if err != nil {
+		return "", err
+	}
+	m, err := readRevmap(dir)
+	if err != nil {
+		return "", b.errorf(backends.Fatal, "%v", err)
+	}
+	if id, ok := m.commit[t.revid]; ok {
+		return id, nil
+	}
+	return "", b.diverged(t, "a revision that vcsync did not push")
+}
+
+// diverged is the Rejected error of a branch that holds others' work.
+func (b *backend) diverged(t tip, what string) error {
+	return b.errorf(backends.Rejected, "diverged: its tip, revision %s (%s), is %s: merge that work into git, then push again (vcsync never overwrites)",
+		t.revno, t.revid, what)
+}
+
+// native pushes with `brz push`, never --overwrite, and returns the new
+// revno. -r names the commit: the git branch may have moved on since.
+func (b *backend) native(ctx context.Context, l backends.Local, target, to string) (string, error) {
+	var stderr bytes.Buffer
+	_, err := l.Runner.Run(ctx, run.Cmd{Name: "brz", Dir: l.Root, Env: env, Stderr: &stderr,
+		Args: []string{"push", noPushLocation, "-d", l.Root, "-r", "git:" + to, "--", target}})
+	if err != nil {
+		return "", b.fail(err, "brz push")
+	}
+	return pushedRevno(stderr.Bytes()), nil
+}
+
+var pushedRE = regexp.MustCompile(`(?m)^Pushed up to revision (\d+)\.`)
+
+// pushedRevno reads the revno from brz push's "Pushed up to revision N.";
+// "" if it did not say.
+func pushedRevno(stderr []byte) string {
+	if m := pushedRE.FindSubmatch(stderr); m != nil {
+		return string(m[1])
+	}
+	return ""
+}
