@@ -2,13 +2,17 @@ package vcsync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vcsync/vcsync/backends"
 	"github.com/vcsync/vcsync/internal/config"
+	"github.com/vcsync/vcsync/internal/repo"
 	"github.com/vcsync/vcsync/internal/run"
 	"github.com/vcsync/vcsync/internal/state"
 )
@@ -108,11 +112,25 @@ type RemoteStatus struct {
 	Name, Backend, URL, Branch string
 	Missing                    int // commits the remote lacks; -1 when unknown
 	Last                       *state.Last
+	// With fetch: whether the remote was asked, what it said it holds
+	// ("" for nothing), or why it could not say.
+	Asked    bool
+	Fetched  string
+	FetchErr error
 }
 
-// Status reads the configuration, the state and the local history; it
-// contacts no remote.
-func Status(ctx context.Context, dir string) ([]RemoteStatus, error) {
+// StatusOptions are the inputs of Status.
+type StatusOptions struct {
+	Dir      string
+	Fetch    bool // ask each remote what it holds (backends that can say)
+	Runner   *run.Runner
+	Registry backends.Registry
+}
+
+// Status reads the configuration, the state and the local history. Only
+// with Fetch does it contact the remotes, in parallel.
+func Status(ctx context.Context, opt StatusOptions) ([]RemoteStatus, error) {
+	dir := opt.Dir
 	r, _, err := openAt(dir)
 	if err != nil {
 		return nil, err
@@ -146,7 +164,48 @@ func Status(ctx context.Context, dir string) ([]RemoteStatus, error) {
 		}
 		out = append(out, s)
 	}
+	if opt.Fetch {
+		fetch(ctx, r, cfg.Remotes, out, head, opt)
+	}
 	return out, nil
+}
+
+// fetch asks each remote whose backend can say what it holds, all at once,
+// and counts what it lacks from that.
+func fetch(ctx context.Context, r *repo.Repo, remotes []backends.Remote, out []RemoteStatus, head string, opt StatusOptions) {
+	_, branch, _ := r.CurrentHead(ctx)
+	var wg sync.WaitGroup
+	for i, rm := range remotes {
+		b, err := opt.Registry.New(rm)
+		if err != nil {
+			out[i].FetchErr = err
+			continue
+		}
+		p, ok := b.(backends.Prober)
+		if !ok {
+			out[i].FetchErr = fmt.Errorf("the %s backend cannot be asked without pushing", rm.Kind)
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			holds, err := p.Holds(ctx, backends.Local{Root: r.Root, Branch: branch, Runner: opt.Runner})
+			if err != nil {
+				out[i].FetchErr = errors.New(run.Redact(err.Error()))
+				return
+			}
+			out[i].Asked, out[i].Fetched, out[i].Missing = true, holds, -1
+			if holds == "" {
+				return
+			}
+			// Counting runs git, which is safe in parallel; the Repo's
+			// go-git objects are not touched here.
+			if n, err := countBetween(ctx, r.Root, holds, head, opt.Runner); err == nil {
+				out[i].Missing = n
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // Ago formats how long ago t was, for status lines.
@@ -161,4 +220,14 @@ func Ago(t time.Time, now time.Time) string {
 		return fmt.Sprintf("%dh ago", int(d.Hours()))
 	}
 	return t.Format("2006-01-02")
+}
+
+// countBetween counts the commits from..to with git, without a Repo (so
+// that goroutines need not share one).
+func countBetween(ctx context.Context, root, from, to string, runner *run.Runner) (int, error) {
+	out, err := runner.Run(ctx, run.Cmd{Name: "git", Args: []string{"rev-list", "--count", from + ".." + to, "--"}, Dir: root})
+	if err != nil {
+		return 0, err
+	}
+	return strconv.Atoi(strings.TrimSpace(string(out)))
 }

@@ -159,3 +159,11 @@ func (reg Registry) Kinds() []string {
 	sort.Strings(ks)
 	return ks
 }
+
+// Prober is implemented by a backend that can tell which local commit its
+// remote holds without pushing anything: vcsync status --fetch asks it.
+type Prober interface {
+	// Holds returns the local commit id the remote's branch holds, "" for
+	// none. A commit that is not in the local history is returned as is.
+	Holds(ctx context.Context, l Local) (string, error)
+}

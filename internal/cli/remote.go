@@ -40,7 +40,7 @@ func NewCmdRemote(g *GlobalOptions) *cobra.Command {
 		Short: "List the remotes, with credentials redacted",
 		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return statusRun(cmd, g, false)
+			return statusRun(cmd, g, false, false)
 		},
 	}
 	remove := &cobra.Command{
@@ -57,17 +57,22 @@ func NewCmdRemote(g *GlobalOptions) *cobra.Command {
 
 // NewCmdStatus builds "vcsync status".
 func NewCmdStatus(g *GlobalOptions) *cobra.Command {
-	return &cobra.Command{
+	var fetch bool
+	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Per remote: what it lacks, and how its last push ended",
 		Long: `Per remote: backend, URL (credentials redacted), how many commits it lacks
 and how its last push ended. It reads vcsync's state and the local history:
-no remote is contacted.`,
+no remote is contacted, unless --fetch.`,
+		Example: `  vcsync status
+  vcsync status --fetch --json`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return statusRun(cmd, g, true)
+			return statusRun(cmd, g, true, fetch)
 		},
 	}
+	cmd.Flags().BoolVar(&fetch, "fetch", false, "ask each remote what it holds (git remotes), in parallel")
+	return cmd
 }
 
 type statusJSON struct {
@@ -77,6 +82,8 @@ type statusJSON struct {
 	Branch  string    `json:"branch,omitempty"`
 	Missing *int      `json:"missing"`
 	Last    *lastJSON `json:"last"`
+	Fetched *string   `json:"fetched,omitempty"`
+	Error   string    `json:"fetch_error,omitempty"`
 }
 
 type lastJSON struct {
@@ -85,8 +92,8 @@ type lastJSON struct {
 	Error  string    `json:"error"`
 }
 
-func statusRun(cmd *cobra.Command, g *GlobalOptions, withState bool) error {
-	ss, err := vcsync.Status(cmd.Context(), g.Dir)
+func statusRun(cmd *cobra.Command, g *GlobalOptions, withState, fetch bool) error {
+	ss, err := vcsync.Status(cmd.Context(), vcsync.StatusOptions{Dir: g.Dir, Fetch: fetch, Runner: g.runner(), Registry: all.Registry()})
 	if err != nil {
 		return err
 	}
@@ -99,6 +106,12 @@ func statusRun(cmd *cobra.Command, g *GlobalOptions, withState bool) error {
 			}
 			if s.Last != nil {
 				j.Last = &lastJSON{Status: s.Last.Status, Time: s.Last.Time, Error: s.Last.Error}
+			}
+			if s.Asked {
+				j.Fetched = &s.Fetched
+			}
+			if s.FetchErr != nil {
+				j.Error = s.FetchErr.Error()
 			}
 			out = append(out, j)
 		}
@@ -119,6 +132,14 @@ func statusRun(cmd *cobra.Command, g *GlobalOptions, withState bool) error {
 
 func statusDetail(s vcsync.RemoteStatus, now time.Time) string {
 	missing := "never pushed"
+	if s.FetchErr != nil {
+		missing = "cannot ask: " + s.FetchErr.Error()
+	} else if s.Asked && s.Missing < 0 {
+		missing = "holds " + short(s.Fetched) + ", not in our history"
+		if s.Fetched == "" {
+			missing = "holds nothing yet"
+		}
+	}
 	switch {
 	case s.Missing == 0:
 		missing = "up to date"
@@ -133,4 +154,11 @@ func statusDetail(s vcsync.RemoteStatus, now time.Time) string {
 		last += ": " + s.Last.Error
 	}
 	return missing + "; " + last
+}
+
+func short(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
 }
