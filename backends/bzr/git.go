@@ -2,60 +2,39 @@ package bzr
 
 import (
 	"context"
-	"errors"
-	"path/filepath"
-	"strings"
 
 	"github.com/vcsync/vcsync/backends"
-	"github.com/vcsync/vcsync/internal/run"
+	"github.com/vcsync/vcsync/backends/internal/localgit"
 )
 
-// git runs git in the working tree. Plain git rather than go-git: brz and
-// its fast-import need git's own programs anyway, and a process per
-// question keeps each push free of shared go-git objects.
+// The local repository's answers (package localgit), with this backend's
+// error classes.
+
 func (b *backend) git(ctx context.Context, l backends.Local, args ...string) ([]byte, error) {
-	return l.Runner.Run(ctx, run.Cmd{Name: "git", Args: args, Dir: l.Root})
+	return localgit.Git(ctx, l, args...)
 }
 
-// commit checks that id names a commit of the local repository: brz would
-// otherwise fail on it with a Python traceback.
 func (b *backend) commit(ctx context.Context, l backends.Local, id string) error {
-	if len(id) != 40 || strings.Trim(id, "0123456789abcdef") != "" {
-		return b.errorf(backends.Fatal, "push %q: not a full commit id", id)
-	}
-	if _, err := b.git(ctx, l, "cat-file", "-e", id+"^{commit}"); err != nil {
-		return b.errorf(backends.Fatal, "commit %s: %v", short(id), err)
+	if err := localgit.CheckCommit(ctx, l, id); err != nil {
+		return b.errorf(backends.Fatal, "%v", err)
 	}
 	return nil
 }
 
-// isAncestor reports whether commit a is in the history of b. A commit the
-// local repository does not have is not: someone else made it.
 func (b *backend) isAncestor(ctx context.Context, l backends.Local, a, to string) (bool, error) {
-	_, err := b.git(ctx, l, "merge-base", "--is-ancestor", a, to)
-	var re *run.RunError
-	switch {
-	case err == nil:
-		return true, nil
-	case errors.As(err, &re) && (re.ExitCode == 1 || re.ExitCode == 128 && ctx.Err() == nil):
-		return false, nil // 1: not an ancestor; 128: a commit we lack
+	ok, err := localgit.IsAncestor(ctx, l, a, to)
+	if err != nil {
+		return false, b.fail(err, "git merge-base")
 	}
-	return false, b.fail(err, "git merge-base")
+	return ok, nil
 }
 
-// gitDir returns the repository's common directory (.git, shared by its
-// worktrees), where vcsync keeps its files.
 func (b *backend) gitDir(ctx context.Context, l backends.Local) (string, error) {
-	out, err := b.git(ctx, l, "rev-parse", "--git-common-dir")
+	dir, err := localgit.CommonDir(ctx, l)
 	if err != nil {
 		return "", b.fail(err, "find the git directory")
-	}
-	dir := strings.TrimSpace(string(out))
-	if !filepath.IsAbs(dir) {
-		dir = filepath.Join(l.Root, dir)
 	}
 	return dir, nil
 }
 
-// short abbreviates a commit id for messages.
-func short(id string) string { return id[:min(len(id), 12)] }
+func short(id string) string { return localgit.Short(id) }
