@@ -129,8 +129,17 @@ func write(ctx context.Context, r *repo.Repo, opt CommitOptions, res *CommitResu
 	}
 	res.Actions = append(res.Actions, "store the content of "+strings.Join(res.Files, " "))
 	if !opt.NoVerify {
-		if err := runHooks(ctx, r, opt.HookOut, tree, res); err != nil {
+		hooked, err := runHooks(ctx, r, opt.HookOut, tree, res)
+		if err != nil {
 			return err
+		}
+		if hooked != tree {
+			// The pre-commit hook changed what is staged (a formatter that
+			// re-adds files): commit that, as git commit does.
+			if states, err = r.StatesIn(hooked, states); err != nil {
+				return err
+			}
+			tree = hooked
 		}
 	}
 	now := time.Now()
@@ -167,24 +176,32 @@ func write(ctx context.Context, r *repo.Repo, opt CommitOptions, res *CommitResu
 // runHooks runs pre-commit (on an index holding exactly what is committed)
 // and commit-msg (which may rewrite the message), as git commit does. go-git
 // runs no hooks, so vcsync does.
-func runHooks(ctx context.Context, r *repo.Repo, w io.Writer, tree plumbing.Hash, res *CommitResult) error {
+func runHooks(ctx context.Context, r *repo.Repo, w io.Writer, tree plumbing.Hash, res *CommitResult) (plumbing.Hash, error) {
 	hooks, err := r.Hooks(ctx, "pre-commit", "commit-msg")
 	if err != nil || hooks[0] == "" && hooks[1] == "" {
-		return err
+		return tree, err
 	}
 	index, err := r.IndexOf(ctx, tree)
 	if err != nil {
-		return err
+		return tree, err
 	}
 	defer os.Remove(index)
 	env := []string{"GIT_INDEX_FILE=" + index, "GIT_EDITOR=:"}
 	if hooks[0] != "" {
 		if err := r.RunHook(ctx, w, hooks[0], env); err != nil {
-			return err
+			return tree, err
 		}
 		res.Actions = append(res.Actions, "run the pre-commit hook")
+		if tree, err = r.TreeOfIndex(ctx, index); err != nil {
+			return tree, err
+		}
 	}
-	if hooks[1] == "" {
+	return tree, commitMsgHook(ctx, r, w, hooks[1], env, res)
+}
+
+// commitMsgHook runs the commit-msg hook, which may rewrite the message.
+func commitMsgHook(ctx context.Context, r *repo.Repo, w io.Writer, hook string, env []string, res *CommitResult) error {
+	if hook == "" {
 		return nil
 	}
 	ps, err := r.GitPath(ctx, "COMMIT_EDITMSG")
@@ -194,7 +211,7 @@ func runHooks(ctx context.Context, r *repo.Repo, w io.Writer, tree plumbing.Hash
 	if err := os.WriteFile(ps[0], []byte(res.Text), 0o644); err != nil {
 		return err
 	}
-	if err := r.RunHook(ctx, w, hooks[1], env, ps[0]); err != nil {
+	if err := r.RunHook(ctx, w, hook, env, ps[0]); err != nil {
 		return err
 	}
 	res.Actions = append(res.Actions, "run the commit-msg hook")
@@ -243,5 +260,6 @@ func Diff(ctx context.Context, opt CommitOptions) ([]byte, error) {
 	if err := plan(ctx, r, opt, res, changes); err != nil {
 		return nil, err
 	}
-	return r.Git(ctx, nil, append([]string{"diff", "HEAD", "--"}, res.Files...)...)
+	// Literal pathspecs: a file named a*.c is that file, not a pattern.
+	return r.Git(ctx, nil, append([]string{"--literal-pathspecs", "diff", "HEAD", "--"}, res.Files...)...)
 }

@@ -15,10 +15,6 @@ import (
 // run pushes the targets in phases. The state is saved after each remote,
 // so that a run killed midway remembers what it finished.
 func (p *pusher) run(ctx context.Context) ([]RemoteResult, error) {
-	st, err := state.Load(p.stateDir)
-	if err != nil {
-		return nil, err
-	}
 	var first, primary, rest []target
 	for _, t := range p.targets {
 		switch {
@@ -30,7 +26,7 @@ func (p *pusher) run(ctx context.Context) ([]RemoteResult, error) {
 			rest = append(rest, t)
 		}
 	}
-	e := &engine{p: p, st: st}
+	e := &engine{p: p, st: p.st}
 	var results []RemoteResult
 	for i, phase := range [][]target{first, primary, rest} {
 		if len(phase) == 0 {
@@ -113,13 +109,18 @@ func (e *engine) pushOne(ctx context.Context, t target, head, branch string) Rem
 	e.mu.Lock()
 	known := *e.st.Remote(t.remote.Name)
 	e.mu.Unlock()
-	url := run.RedactURL(t.remote.URL)
-	if known.URL != url {
-		// Re-pointed: what the old URL held says nothing of the new one.
+	where := t.remote.Branch
+	if where == "" {
+		where = branch
+	}
+	if known.URL != run.RedactURL(t.remote.URL) || known.Branch != where {
+		// Re-pointed, or another branch: what the state knows is of
+		// something else.
 		known = state.Remote{}
 	}
-	res := RemoteResult{From: known.Holds, To: head}
-	if known.Holds == head && known.URL == url && known.Last != nil && known.Last.Status != string(backends.StatusFailed) {
+	res := RemoteResult{From: known.Holds, To: head, branch: where}
+	if known.Holds == head && !e.p.opt.pending && known.Last != nil &&
+		(known.Last.Status == string(backends.StatusOK) || known.Last.Status == string(backends.StatusUpToDate)) {
 		// The state says the remote has it: do not contact it at all.
 		res.Status, res.Revision = backends.StatusUpToDate, known.Revision
 		return e.finish(t, res, head)
@@ -179,6 +180,9 @@ func (e *engine) plan(ctx context.Context, t target, res RemoteResult) RemoteRes
 			what = fmt.Sprintf("%d commit(s), %s..%s", n, short(res.From), short(res.To))
 		}
 	}
+	if e.p.opt.pending {
+		what += ", and the new commit"
+	}
 	res.Status, res.Plan = backends.StatusSkipped, "would push "+what+" to "+run.RedactURL(t.remote.URL)
 	return res
 }
@@ -197,11 +201,17 @@ func (e *engine) finish(t target, res RemoteResult, holds string) RemoteResult {
 	defer e.mu.Unlock()
 	if !e.p.opt.DryRun {
 		s := e.st.Remote(t.remote.Name)
+		if res.branch != "" {
+			// The push was tried: the state is of this URL and branch.
+			if s.URL != res.URL || s.Branch != res.branch {
+				s.Holds, s.Revision = "", ""
+			}
+			s.URL, s.Branch = res.URL, res.branch
+		}
 		if holds != "" {
 			s.Holds, s.Revision = holds, res.Revision
 		}
-		e.followRewrite(res.rewritten)
-		s.URL = res.URL
+		e.forgetRewritten(t.remote.Name, res.rewritten)
 		last := &state.Last{Status: string(res.Status), Time: time.Now().UTC(), Attempts: res.Attempts}
 		if res.Err != nil {
 			last.Error = res.Err.Error()
@@ -217,13 +227,20 @@ func (e *engine) finish(t target, res RemoteResult, holds string) RemoteResult {
 	return res
 }
 
-// followRewrite maps what every remote holds through a backend's rewrite
-// (git-svn dcommit gives the commits it sent new ids): the state then names
-// commits that still exist. The caller holds e.mu.
-func (e *engine) followRewrite(m map[string]string) {
-	for _, s := range e.st.Remotes {
-		if n, ok := m[s.Holds]; ok {
+// forgetRewritten handles a backend's rewrite (git-svn dcommit gives the
+// commits it sent new ids): the rewriting remote holds the new ids; any
+// other remote that held an old id holds a commit that is no longer ours,
+// so the state forgets it and its backend asks the remote next time. The
+// caller holds e.mu.
+func (e *engine) forgetRewritten(self string, m map[string]string) {
+	for name, s := range e.st.Remotes {
+		n, ok := m[s.Holds]
+		switch {
+		case !ok:
+		case name == self:
 			s.Holds = n
+		default:
+			s.Holds, s.Revision = "", ""
 		}
 	}
 }

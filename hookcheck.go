@@ -15,17 +15,21 @@ import (
 // each outgoing commit that changes files other than ChangeLogs must change
 // a ChangeLog (when the project keeps one), and its message must be the one
 // vcsync derives from that change. Every offending commit is listed.
-func checkOutgoing(ctx context.Context, r *repo.Repo, remote string, updates []hook.RefUpdate) error {
+func checkOutgoing(ctx context.Context, r *repo.Repo, updates []hook.RefUpdate) error {
 	var problems []string
 	base := ""
 	for _, u := range updates {
 		if u.Deletes() {
 			continue
 		}
-		not := []string{"--not", "--remotes=" + remote}
+		// Commits no remote has yet: what this push brings. The remote's
+		// old tip counts only if we have it (not after a forced push).
+		not := []string{"--not", "--remotes"}
 		if !u.Creates() {
-			not = []string{"--not", u.RemoteID}
-			base = u.RemoteID
+			if _, err := r.Git(ctx, nil, "cat-file", "-e", u.RemoteID+"^{commit}"); err == nil {
+				not = append(not, u.RemoteID)
+				base = u.RemoteID
+			}
 		}
 		out, err := r.Git(ctx, nil, append([]string{"rev-list", "--reverse", "--no-merges", u.LocalID}, not...)...)
 		if err != nil {

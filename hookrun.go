@@ -48,14 +48,14 @@ func HookRun(ctx context.Context, opt HookOptions) ([]RemoteResult, error) {
 		return nil, err
 	}
 	if cfg.HookCheck {
-		if err := checkOutgoing(ctx, r, opt.Remote, updates); err != nil {
+		if err := checkOutgoing(ctx, r, updates); err != nil {
 			return nil, err
 		}
 	}
 	if !cfg.HookMirror {
 		return nil, nil
 	}
-	results, err := mirror(ctx, r, opt, updates)
+	results, err := mirror(ctx, r, opt, updates, cfg.HookStrict)
 	if err == nil && cfg.HookStrict && AnyFailed(results) {
 		err = fmt.Errorf("a mirror failed and vcsync.hookStrict is true: the push to %s is refused", opt.Remote)
 	}
@@ -82,8 +82,12 @@ func runChained(ctx context.Context, r *repo.Repo, opt HookOptions) error {
 }
 
 // mirror pushes each updated branch to every other remote, in parallel.
-// Deleting a branch is not mirrored: vcsync never deletes on a remote.
-func mirror(ctx context.Context, r *repo.Repo, opt HookOptions, updates []hook.RefUpdate) ([]RemoteResult, error) {
+// Deleting a branch is not mirrored: vcsync never deletes on a remote. A
+// remote that tracks one branch (any but git, or a git remote with its own
+// branch) only receives the checked-out branch; git-svn is never run from
+// the hook (dcommit would rewrite HEAD in the middle of git push). Without
+// hookStrict, a mirror that cannot even be set up is reported, not fatal.
+func mirror(ctx context.Context, r *repo.Repo, opt HookOptions, updates []hook.RefUpdate, strict bool) ([]RemoteResult, error) {
 	_, current, err := r.CurrentHead(ctx)
 	if err != nil {
 		return nil, err
@@ -97,15 +101,17 @@ func mirror(ctx context.Context, r *repo.Repo, opt HookOptions, updates []hook.R
 		rs, err := Push(ctx, PushOptions{Dir: opt.Dir, Retries: -1, Runner: opt.Runner, Registry: opt.Registry,
 			To: u.LocalID, Branch: branch, OnDone: opt.OnDone,
 			Exclude: func(rm backends.Remote) bool {
-				// A remote with its own branch receives the checked-out
-				// branch only, never another branch in its place.
-				return rm.Name == opt.Remote || rm.URL == opt.URL || rm.Branch != "" && branch != current
+				oneBranch := rm.Kind != "git" || rm.Branch != ""
+				return rm.Name == opt.Remote || rm.URL == opt.URL || rm.Kind == "git-svn" || oneBranch && branch != current
 			}})
-		if err == errNoRemote {
-			return nil, nil // no other remote to mirror to
-		}
 		all = append(all, rs...)
-		if err != nil {
+		switch {
+		case err == errNoRemote:
+			continue // no other remote takes this branch
+		case err != nil && !strict:
+			fmt.Fprintf(opt.ErrOut, "vcsync mirror: %s: not mirrored: %v\n", branch, run.Redact(err.Error()))
+			all = append(all, RemoteResult{Name: "(setup)", Status: backends.StatusFailed, Err: err})
+		case err != nil:
 			return all, err
 		}
 	}

@@ -38,6 +38,8 @@ type PushOptions struct {
 	To, Branch string
 	OnStart    func(name string)  // called as a push to a remote starts, from its goroutine
 	OnDone     func(RemoteResult) // called as each remote finishes, from its goroutine, one at a time
+
+	pending bool // a dry run of the main job: a new commit would come first
 }
 
 // RemoteResult is how the push to one remote ended (DESIGN.md's push JSON).
@@ -55,6 +57,7 @@ type RemoteResult struct {
 	Plan     string // with DryRun: what would be sent
 
 	rewritten map[string]string // from a backend that rewrites history
+	branch    string            // the remote branch pushed to ("" when not tried)
 }
 
 // AnyFailed reports whether a remote did not end ok or up to date (a dry
@@ -80,8 +83,13 @@ type pusher struct {
 	cfg      *config.Config
 	targets  []target
 	stateDir string
+	st       *state.State // read before anything is committed or sent
+	lock     *state.Lock  // held from preparePush until release
 	opt      PushOptions
 }
+
+// release gives the lock back.
+func (p *pusher) release() { p.lock.Release() }
 
 // preparePush opens the repository, loads the configuration, builds the
 // selected remotes' backends and checks them: every setup error (unknown
@@ -101,7 +109,18 @@ func preparePush(ctx context.Context, opt PushOptions) (*pusher, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pusher{r: r, cfg: cfg, stateDir: state.Dir(common), opt: opt}
+	// The lock first, then the state: what another vcsync wrote before we
+	// got the lock is what we read.
+	lock, err := state.Acquire(state.Dir(common))
+	if err != nil {
+		return nil, err
+	}
+	st, err := state.Load(state.Dir(common))
+	if err != nil {
+		lock.Release()
+		return nil, err
+	}
+	p := &pusher{r: r, cfg: cfg, stateDir: state.Dir(common), st: st, lock: lock, opt: opt}
 	if p.opt.Jobs <= 0 {
 		p.opt.Jobs = cfg.Jobs
 	}
@@ -114,7 +133,11 @@ func preparePush(ctx context.Context, opt PushOptions) (*pusher, error) {
 	if p.opt.Backoff <= 0 {
 		p.opt.Backoff = time.Second
 	}
-	return p, p.selectTargets(ctx)
+	if err := p.selectTargets(ctx); err != nil {
+		p.release()
+		return nil, err
+	}
+	return p, nil
 }
 
 // loadConfig reads .vcsync and the repository's config file.
@@ -191,10 +214,6 @@ func Push(ctx context.Context, opt PushOptions) ([]RemoteResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	lock, err := state.Acquire(p.stateDir)
-	if err != nil {
-		return nil, err
-	}
-	defer lock.Release()
+	defer p.release()
 	return p.run(ctx)
 }

@@ -41,6 +41,11 @@ func RemoteAdd(ctx context.Context, dir string, spec RemoteSpec, reg backends.Re
 	if strings.HasPrefix(spec.URL, "-") {
 		return "", fmt.Errorf("URL %q starts with '-': refused (a program would read it as an option)", spec.URL)
 	}
+	if red := run.RedactURL(spec.URL); red != spec.URL {
+		// Secrets never sit in the configuration (with --shared it is even
+		// committed), nor in a git command line.
+		return "", fmt.Errorf("URL %s holds a password or token: refused; give credentials through git's credential helper, VCSYNC_TOKEN_<REMOTE>, ssh-agent or VCSYNC_SVN_PASSWORD instead", red)
+	}
 	if _, err := reg.New(rm); err != nil {
 		return "", err
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 
 	"github.com/vcsync/vcsync/changelog"
-	"github.com/vcsync/vcsync/internal/state"
 )
 
 // SyncResult is what the main job did: the commit (nil when there was no
@@ -23,11 +22,7 @@ func Sync(ctx context.Context, c CommitOptions, p PushOptions) (*SyncResult, err
 	if err != nil {
 		return nil, err
 	}
-	lock, err := state.Acquire(pu.stateDir)
-	if err != nil {
-		return nil, err
-	}
-	defer lock.Release()
+	defer pu.release()
 	res := &SyncResult{}
 	res.Commit, err = Commit(ctx, c)
 	switch {
@@ -39,8 +34,8 @@ func Sync(ctx context.Context, c CommitOptions, p PushOptions) (*SyncResult, err
 		c.OnDone(res.Commit)
 	}
 	if c.DryRun && res.Commit != nil {
-		// The commit does not exist: say what would be pushed after it.
-		pu.opt.DryRun = true
+		// The commit does not exist: say what would be pushed with it.
+		pu.opt.DryRun, pu.opt.pending = true, true
 	}
 	res.Remotes, err = pu.run(ctx)
 	return res, err

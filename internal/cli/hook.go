@@ -26,6 +26,10 @@ moved to pre-push.vcsync-chained and runs first, with the same arguments
 and input; its refusal stops the push. Set VCSYNC=0 to disable the hook.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if g.DryRun {
+				fmt.Fprintln(g.IO.Out, "would install the pre-push hook (and chain a foreign one)")
+				return nil
+			}
 			res, err := vcsync.HookInstall(cmd.Context(), g.Dir, force)
 			if err != nil {
 				return err
@@ -45,6 +49,10 @@ and input; its refusal stops the push. Set VCSYNC=0 to disable the hook.`,
 		Short: "Remove vcsync's pre-push hook and restore the chained one",
 		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if g.DryRun {
+				fmt.Fprintln(g.IO.Out, "would remove the pre-push hook and restore a chained one")
+				return nil
+			}
 			res, err := vcsync.HookUninstall(cmd.Context(), g.Dir)
 			if err == nil && !g.Quiet {
 				fmt.Fprintf(g.IO.ErrOut, "vcsync: removed %s\n", res.Path)

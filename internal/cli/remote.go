@@ -25,6 +25,10 @@ func NewCmdRemote(g *GlobalOptions) *cobra.Command {
 		Args: usageArgs(cobra.ExactArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			spec.Name, spec.URL = args[0], args[1]
+			if g.DryRun {
+				fmt.Fprintf(g.IO.Out, "would add remote %s (%s) to %s\n", spec.Name, spec.Backend, map[bool]string{false: ".git/config", true: ".vcsync"}[spec.Shared])
+				return nil
+			}
 			file, err := vcsync.RemoteAdd(cmd.Context(), g.Dir, spec, all.Registry())
 			if err == nil && !g.Quiet {
 				fmt.Fprintf(g.IO.ErrOut, "vcsync: added remote %s to %s\n", spec.Name, file)
@@ -48,6 +52,10 @@ func NewCmdRemote(g *GlobalOptions) *cobra.Command {
 		Short: "Remove a remote",
 		Args:  usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if g.DryRun {
+				fmt.Fprintf(g.IO.Out, "would remove remote %s\n", args[0])
+				return nil
+			}
 			return vcsync.RemoteRemove(cmd.Context(), g.Dir, args[0])
 		},
 	}

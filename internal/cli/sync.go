@@ -37,6 +37,11 @@ func syncRun(cmd *cobra.Command, g *GlobalOptions, c *CommitOptions, f *PushFlag
 	if err != nil && res == nil {
 		return err
 	}
+	if err != nil && res.Commit != nil && cmd.Context().Err() == nil {
+		// The commit is made: exit 1 would say nothing changed.
+		fmt.Fprintf(g.IO.ErrOut, "vcsync: the commit is made, but the push stopped: %v\n", err)
+		err = partialError{}
+	}
 	if g.JSON {
 		var commit any
 		if res.Commit != nil {

@@ -115,6 +115,13 @@ func (r *Repo) IndexOf(ctx context.Context, tree plumbing.Hash) (string, error) 
 // is moved back. git update-ref is used for the ref because it locks as git
 // does, writes the reflog and knows packed refs.
 func (r *Repo) Publish(ctx context.Context, commit, old plumbing.Hash, subject string, states []FileState) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// From here on, both steps run to the end even on Ctrl-C: they take
+	// milliseconds, and a cancel between or inside them would leave HEAD
+	// moved with the index not matching it.
+	ctx = context.WithoutCancel(ctx)
 	msg := "commit (vcsync): " + subject
 	if _, err := r.Git(ctx, nil, "update-ref", "-m", msg, "HEAD", commit.String(), old.String()); err != nil {
 		return fmt.Errorf("move HEAD to the new commit (did another commit happen meanwhile?): %w", err)
@@ -130,7 +137,7 @@ func (r *Repo) Publish(ctx context.Context, commit, old plumbing.Hash, subject s
 	if _, err := r.Git(ctx, []byte(in.String()), "update-index", "-z", "--index-info"); err != nil {
 		// Never leave HEAD moved with an index that does not match it. The
 		// rollback must run even when ctx was cancelled.
-		_, rbErr := r.Git(context.WithoutCancel(ctx), nil, "update-ref", "-m", "vcsync: undo "+msg, "HEAD", old.String(), commit.String())
+		_, rbErr := r.Git(ctx, nil, "update-ref", "-m", "vcsync: undo "+msg, "HEAD", old.String(), commit.String())
 		return errors.Join(fmt.Errorf("update the index: %w", err), rbErr)
 	}
 	return nil
@@ -184,4 +191,32 @@ func (r *Repo) Count(ctx context.Context, from, to string) (int, error) {
 		return 0, err
 	}
 	return strconv.Atoi(strings.TrimSpace(string(out)))
+}
+
+// TreeOfIndex writes the tree of an index file (what a pre-commit hook left
+// staged in it) and returns its id.
+func (r *Repo) TreeOfIndex(ctx context.Context, index string) (plumbing.Hash, error) {
+	out, err := r.Runner.Run(ctx, run.Cmd{Name: "git", Args: []string{"write-tree"}, Dir: r.Root, Env: []string{"GIT_INDEX_FILE=" + index}})
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("read what the pre-commit hook staged: %w", err)
+	}
+	return plumbing.NewHash(strings.TrimSpace(string(out))), nil
+}
+
+// StatesIn returns what the paths of states hold in tree.
+func (r *Repo) StatesIn(tree plumbing.Hash, states []FileState) ([]FileState, error) {
+	t, err := r.git.TreeObject(tree)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]FileState, len(states))
+	for i, st := range states {
+		e, err := t.FindEntry(st.Path)
+		if err != nil {
+			out[i] = FileState{Path: st.Path, Deleted: true}
+			continue
+		}
+		out[i] = FileState{Path: st.Path, Hash: e.Hash, Mode: e.Mode}
+	}
+	return out, nil
 }

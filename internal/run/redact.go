@@ -39,7 +39,7 @@ func Redact(s string, secrets ...string) string {
 // RedactURL returns the URL u with its password, if any, replaced by "***"
 // (https://user:pass@host/x -> https://user:***@host/x), for the one place
 // that shows a remote's URL, such as `push --json`. The user name stays, as it
-// helps the reader and is not a secret. Anything without scheme://user:pass@,
+// helps the reader, unless it is itself a token (https://ghp_x@github.com). Anything without scheme://user:pass@,
 // such as scp-like git@host:path, is returned unchanged.
 func RedactURL(u string) string {
 	i := strings.Index(u, "://")
@@ -59,7 +59,30 @@ func RedactURL(u string) string {
 	}
 	colon := strings.Index(authority[:at], ":")
 	if colon < 0 || colon == at-1 {
-		return u // no password, or an empty one: nothing to hide
+		user := authority[:at]
+		if colon >= 0 {
+			user = authority[:colon]
+		}
+		if looksLikeToken(user) {
+			// https://ghp_TOKEN@github.com/...: the user name is the secret.
+			return u[:start] + mask + u[start+at:]
+		}
+		return u // a plain login (git@, jane@): nothing to hide
 	}
 	return u[:start+colon+1] + mask + u[start+at:]
+}
+
+// looksLikeToken reports whether a URL's user name is an access token
+// rather than a login: long, or with a token prefix (GitHub's ghp_, gho_,
+// GitLab's glpat-, ...).
+func looksLikeToken(user string) bool {
+	if len(user) >= 24 {
+		return true
+	}
+	for _, p := range []string{"ghp_", "gho_", "ghu_", "ghs_", "github_pat_", "glpat-", "x-access-token", "oauth2"} {
+		if strings.HasPrefix(user, p) {
+			return true
+		}
+	}
+	return false
 }

@@ -30,6 +30,7 @@ type Remote struct {
 	Holds    string `json:"holds,omitempty"`    // the local commit id it was last known to hold
 	Revision string `json:"revision,omitempty"` // the same in the remote's terms
 	URL      string `json:"url,omitempty"`      // redacted: tells a re-pointed remote from the same one
+	Branch   string `json:"branch,omitempty"`   // the remote branch it holds: another branch knows nothing
 	Last     *Last  `json:"last,omitempty"`
 }
 
