@@ -60,6 +60,9 @@ func (c *checker) files() (files, warnings []string, err error) {
 		return nil, nil, fmt.Errorf("the entry does not match the working tree; nothing committed:\n\t%s", strings.Join(problems, "\n\t"))
 	}
 	files = append(match.Files, files...)
+	if len(c.m.Files) == 0 && len(changed) > 0 {
+		warnings = append(warnings, "the entry names no file (no \"* FILE: text\" item), so only the ChangeLog is committed")
+	}
 	if len(match.Unnamed) > 0 {
 		if c.opt.All {
 			files = append(files, match.Unnamed...)
