@@ -12,9 +12,10 @@ import (
 // NewCmdHook builds "vcsync hook install|uninstall|run".
 func NewCmdHook(g *GlobalOptions) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "hook",
-		Short: "Install or remove the git pre-push hook that checks and mirrors pushes",
-		Args:  usageArgs(cobra.NoArgs),
+		Use:     "hook",
+		Short:   "Install or remove the git pre-push hook that checks and mirrors pushes",
+		Example: `  vcsync hook install`,
+		Args:    usageArgs(cobra.NoArgs),
 	}
 	var force bool
 	install := &cobra.Command{
@@ -24,6 +25,9 @@ func NewCmdHook(g *GlobalOptions) *cobra.Command {
 (core.hooksPath, linked worktrees included). An existing pre-push hook is
 moved to pre-push.vcsync-chained and runs first, with the same arguments
 and input; its refusal stops the push. Set VCSYNC=0 to disable the hook.`,
+		Example: `  vcsync hook install
+  git config vcsync.hookMirror true   # git push then reaches the other remotes too
+  git config vcsync.hookCheck true    # and refuses commits without their ChangeLog entry`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if g.DryRun {
@@ -45,9 +49,10 @@ and input; its refusal stops the push. Set VCSYNC=0 to disable the hook.`,
 	}
 	install.Flags().BoolVar(&force, "force", false, "chain the current pre-push hook even if an older chained one exists (it is dropped)")
 	uninstall := &cobra.Command{
-		Use:   "uninstall",
-		Short: "Remove vcsync's pre-push hook and restore the chained one",
-		Args:  usageArgs(cobra.NoArgs),
+		Use:     "uninstall",
+		Short:   "Remove vcsync's pre-push hook and restore the chained one",
+		Example: `  vcsync hook uninstall`,
+		Args:    usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if g.DryRun {
 				fmt.Fprintln(g.IO.Out, "would remove the pre-push hook and restore a chained one")
@@ -66,7 +71,9 @@ and input; its refusal stops the push. Set VCSYNC=0 to disable the hook.`,
 	runCmd := &cobra.Command{
 		Use:   "run pre-push REMOTE URL",
 		Short: "What the installed hook runs (reads git's ref lines on stdin)",
-		Args:  usageArgs(cobra.ExactArgs(3)),
+		Example: `  echo "refs/heads/main $(git rev-parse HEAD) refs/heads/main $(git rev-parse origin/main)" |
+    vcsync hook run pre-push origin "$(git remote get-url origin)"`,
+		Args: usageArgs(cobra.ExactArgs(3)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if args[0] != "pre-push" {
 				return &FlagError{Err: fmt.Errorf("unknown hook %q: vcsync has a pre-push hook only", args[0])}

@@ -14,7 +14,9 @@ func NewCmdRemote(g *GlobalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "remote",
 		Short: "Add, list or remove the remotes vcsync pushes to",
-		Args:  usageArgs(cobra.NoArgs),
+		Example: `  vcsync remote add github git@github.com:me/proj.git
+  vcsync remote list`,
+		Args: usageArgs(cobra.NoArgs),
 	}
 	var spec vcsync.RemoteSpec
 	add := &cobra.Command{
@@ -42,15 +44,18 @@ func NewCmdRemote(g *GlobalOptions) *cobra.Command {
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List the remotes, with credentials redacted",
-		Args:  usageArgs(cobra.NoArgs),
+		Example: `  vcsync remote list
+  vcsync remote list --json`,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return statusRun(cmd, g, false, false)
 		},
 	}
 	remove := &cobra.Command{
-		Use:   "remove NAME",
-		Short: "Remove a remote",
-		Args:  usageArgs(cobra.ExactArgs(1)),
+		Use:     "remove NAME",
+		Short:   "Remove a remote",
+		Example: `  vcsync remote remove github`,
+		Args:    usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if g.DryRun {
 				fmt.Fprintf(g.IO.Out, "would remove remote %s\n", args[0])

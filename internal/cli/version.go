@@ -18,7 +18,9 @@ func NewCmdVersion(g *GlobalOptions) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print vcsync's version",
-		Args:  usageArgs(cobra.NoArgs),
+		Example: `  vcsync version
+  vcsync version --json`,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			v := version()
 			if g.JSON {
