@@ -3,12 +3,17 @@
 GO ?= go
 FUZZTIME ?= 5m
 
-.PHONY: build test bench fuzz demo lint man clean
+.PHONY: build deps test bench fuzz demo lint man clean
 
 build:
 	$(GO) build -o bin/vcsync ./cmd/vcsync
 
-test:
+# Installs (as root, with apt-get) the VCS programs the tests and the demo
+# drive, when any is missing.
+deps:
+	@scripts/deps.sh
+
+test: deps
 	$(GO) test -race ./...
 
 bench:
@@ -18,7 +23,7 @@ fuzz:
 	$(GO) test ./changelog -run '^$$' -fuzz FuzzDerive -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
 	$(GO) test ./internal/config -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
 
-demo: build
+demo: deps build
 	VCSYNC=bin/vcsync scripts/demo.sh
 
 lint:
