@@ -11,11 +11,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/vcsync/vcsync/internal/cli"
+	"github.com/vcsync/vcsync/internal/testserver"
 )
 
 func TestMain(m *testing.M) {
@@ -38,6 +40,8 @@ func TestScripts(t *testing.T) {
 		Condition:           haveProgram,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits":    cmdExits,
+			"proxy":    cmdProxy,
+			"serve":    cmdServe,
 			"stall":    cmdStall,
 			"waitconn": cmdWaitConn,
 		},
@@ -169,6 +173,107 @@ func cmdWaitConn(ts *testscript.TestScript, neg bool, args []string) {
 	case <-v.(chan struct{}):
 	case <-time.After(30 * time.Second):
 		ts.Fatalf("no connection to %s within 30s", args[0])
+	}
+}
+
+// cmdProxy starts a testserver.Proxy on 127.0.0.1 in front of HOST:PORT,
+// closed at the end of the script, and sets VAR to its address: a remote
+// that is slow (latency=DUR) or stalls mid-transfer, once it has forwarded
+// N bytes over both directions and every connection (stallafter=N).
+// Usage: proxy VAR HOST:PORT [stallafter=N] [latency=DUR].
+func cmdProxy(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: proxy VAR HOST:PORT [stallafter=N] [latency=DUR]")
+	}
+	var opt testserver.ProxyOptions
+	for _, a := range args[2:] {
+		k, v, _ := strings.Cut(a, "=")
+		var err error
+		switch k {
+		case "stallafter":
+			opt.StallAfter, err = strconv.ParseInt(v, 10, 64)
+		case "latency":
+			opt.Latency, err = time.ParseDuration(v)
+		default:
+			ts.Fatalf("proxy: unknown option %q", a)
+		}
+		if err != nil {
+			ts.Fatalf("proxy: %s: %v", a, err)
+		}
+	}
+	p, err := testserver.StartProxy(args[1], opt)
+	ts.Check(err)
+	ts.Defer(p.Close)
+	ts.Setenv(args[0], p.Addr())
+}
+
+// cmdServe starts a server on 127.0.0.1 for every repository under ROOT,
+// stopped at the end of the script, and sets VAR to its host:port: git
+// daemon (git://, push enabled) or svnserve (svn://, anonymous writes).
+// Usage: serve VAR git|svn ROOT.
+func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 || (args[1] != "git" && args[1] != "svn") {
+		ts.Fatalf("usage: serve VAR git|svn ROOT")
+	}
+	root := ts.MkAbs(args[2])
+	for attempt := 1; ; attempt++ {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		ts.Check(err)
+		addr := ln.Addr().String()
+		ln.Close()
+		_, port, _ := net.SplitHostPort(addr)
+		var cmd *exec.Cmd
+		if args[1] == "git" {
+			// git-daemon itself, not `git daemon`, which would run it as a
+			// child that a kill of the wrapper leaves behind.
+			out, err := exec.Command("git", "--exec-path").Output()
+			ts.Check(err)
+			cmd = exec.Command(filepath.Join(strings.TrimSpace(string(out)), "git-daemon"),
+				"--listen=127.0.0.1", "--port="+port, "--base-path="+root,
+				"--export-all", "--enable=receive-pack", "--reuseaddr")
+		} else {
+			conf := ts.MkAbs(".svnserve-" + port + ".conf")
+			ts.Check(os.WriteFile(conf, []byte("[general]\nanon-access = write\n"), 0o644))
+			cmd = exec.Command("svnserve", "-d", "--foreground", "--listen-host", "127.0.0.1",
+				"--listen-port", port, "-r", root, "--config-file", conf)
+		}
+		cmd.Env = os.Environ()
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		var log strings.Builder
+		cmd.Stdout, cmd.Stderr = &log, &log
+		ts.Check(cmd.Start())
+		exited := make(chan struct{})
+		go func() { cmd.Wait(); close(exited) }()
+		// Its own process group, killed whole: the daemon and the child
+		// it forked for each connection.
+		stop := func() {
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			<-exited
+		}
+		// Ready once it accepts a connection; gone if it exited (the port
+		// taken meanwhile, say: try another once).
+		for deadline := time.Now().Add(10 * time.Second); ; {
+			select {
+			case <-exited:
+				if attempt == 2 {
+					ts.Fatalf("serve %s: exited: %s", args[1], log.String())
+				}
+			default:
+				if c, err := net.Dial("tcp", addr); err == nil {
+					c.Close()
+					ts.Defer(stop)
+					ts.Setenv(args[0], addr)
+					return
+				}
+				if time.Now().After(deadline) {
+					stop()
+					ts.Fatalf("serve %s: not listening on %s after 10s: %s", args[1], addr, log.String())
+				}
+				time.Sleep(20 * time.Millisecond)
+				continue
+			}
+			break
+		}
 	}
 }
 
