@@ -261,5 +261,21 @@ func Diff(ctx context.Context, opt CommitOptions) ([]byte, error) {
 		return nil, err
 	}
 	// Literal pathspecs: a file named a*.c is that file, not a pattern.
-	return r.Git(ctx, nil, append([]string{"--literal-pathspecs", "diff", "HEAD", "--"}, res.Files...)...)
+	out, err := r.Git(ctx, nil, append([]string{"--literal-pathspecs", "diff", "HEAD", "--"}, res.Files...)...)
+	if err != nil {
+		return nil, err
+	}
+	// Files that --add would add: git diff HEAD does not see them.
+	for _, f := range res.Files {
+		if r.Tracked(f) || slices.ContainsFunc(changes, func(c repo.Change) bool { return c.Path == f }) {
+			continue
+		}
+		d, err := r.Git(ctx, nil, "diff", "--no-index", "--", "/dev/null", f)
+		var re *run.RunError
+		if err != nil && !(errors.As(err, &re) && re.ExitCode == 1) { // 1: they differ
+			return nil, err
+		}
+		out = append(out, d...)
+	}
+	return out, nil
 }
