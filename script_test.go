@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -209,11 +210,13 @@ func cmdProxy(ts *testscript.TestScript, neg bool, args []string) {
 
 // cmdServe starts a server on 127.0.0.1 for every repository under ROOT,
 // stopped at the end of the script, and sets VAR to its host:port: git
-// daemon (git://, push enabled) or svnserve (svn://, anonymous writes).
-// Usage: serve VAR git|svn ROOT.
+// daemon (git://, push enabled), svnserve (svn://, anonymous writes), brz
+// serve (bzr://, writes allowed) or hg serve (http://, anonymous pushes;
+// ROOT is then the one repository served, at http://VAR/).
+// Usage: serve VAR git|svn|bzr|hg ROOT.
 func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 3 || (args[1] != "git" && args[1] != "svn") {
-		ts.Fatalf("usage: serve VAR git|svn ROOT")
+	if neg || len(args) != 3 || !slices.Contains([]string{"git", "svn", "bzr", "hg"}, args[1]) {
+		ts.Fatalf("usage: serve VAR git|svn|bzr|hg ROOT")
 	}
 	root := ts.MkAbs(args[2])
 	for attempt := 1; ; attempt++ {
@@ -223,7 +226,8 @@ func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 		ln.Close()
 		_, port, _ := net.SplitHostPort(addr)
 		var cmd *exec.Cmd
-		if args[1] == "git" {
+		switch args[1] {
+		case "git":
 			// git-daemon itself, not `git daemon`, which would run it as a
 			// child that a kill of the wrapper leaves behind.
 			out, err := exec.Command("git", "--exec-path").Output()
@@ -231,11 +235,18 @@ func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 			cmd = exec.Command(filepath.Join(strings.TrimSpace(string(out)), "git-daemon"),
 				"--listen=127.0.0.1", "--port="+port, "--base-path="+root,
 				"--export-all", "--enable=receive-pack", "--reuseaddr")
-		} else {
+		case "svn":
 			conf := ts.MkAbs(".svnserve-" + port + ".conf")
 			ts.Check(os.WriteFile(conf, []byte("[general]\nanon-access = write\n"), 0o644))
 			cmd = exec.Command("svnserve", "-d", "--foreground", "--listen-host", "127.0.0.1",
 				"--listen-port", port, "-r", root, "--config-file", conf)
+		case "bzr":
+			cmd = exec.Command("brz", "serve", "--bzr", "--allow-writes", "--quiet",
+				"--listen=127.0.0.1", "--port="+port, "--directory="+root)
+		case "hg":
+			cmd = exec.Command("hg", "serve", "-R", root, "-a", "127.0.0.1", "-p", port,
+				"--config", "web.push_ssl=false", "--config", "web.allow-push=*",
+				"--accesslog", os.DevNull, "--errorlog", os.DevNull)
 		}
 		cmd.Env = os.Environ()
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
