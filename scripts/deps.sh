@@ -20,6 +20,8 @@ pkgs=()
 command -v make >/dev/null || pkgs+=(make)
 command -v git >/dev/null || pkgs+=(git)
 command -v gcc >/dev/null || pkgs+=(gcc)
+# script(1) gives the terminal tests a terminal (push_tty).
+command -v script >/dev/null || pkgs+=(bsdutils)
 [[ -e /usr/include/stdio.h ]] || pkgs+=(libc6-dev)
 have_vcs || pkgs+=("${vcs_pkgs[@]}")
 ((${#pkgs[@]})) || exit 0

@@ -38,7 +38,13 @@ func (f *PushFlags) options(g *GlobalOptions, remotes []string) vcsync.PushOptio
 		p := newProgress(g)
 		o.OnStart = p.start
 		o.OnDone = func(r vcsync.RemoteResult) {
-			p.finish(r.Name, func() { fmt.Fprintln(g.IO.Out, remoteLine(r)) })
+			p.finish(r.Name, func() {
+				detail := remoteDetail(r)
+				if r.Plan == "" {
+					detail = p.paint(r.Status, detail)
+				}
+				fmt.Fprintf(g.IO.Out, "%-12s %s\n", r.Name, detail)
+			})
 		}
 	}
 	return o
@@ -110,6 +116,11 @@ func remotesJSON(rs []vcsync.RemoteResult) []remoteJSON {
 
 // remoteLine is the one line a remote gets in text mode.
 func remoteLine(r vcsync.RemoteResult) string {
+	return fmt.Sprintf("%-12s %s", r.Name, remoteDetail(r))
+}
+
+// remoteDetail is what a remote's line says after its name.
+func remoteDetail(r vcsync.RemoteResult) string {
 	detail := string(r.Status)
 	switch {
 	case r.Plan != "":
@@ -123,7 +134,7 @@ func remoteLine(r vcsync.RemoteResult) string {
 			detail += fmt.Sprintf(" (after %d attempts)", r.Attempts)
 		}
 	}
-	return fmt.Sprintf("%-12s %s", r.Name, detail)
+	return detail
 }
 
 // summary prints the count of each outcome on stderr.

@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vcsync/vcsync/backends"
+)
+
+// TestProgressLines drives the live lines the way the engine does, three
+// remotes at once: each finish erases exactly the lines drawn (cursor up
+// one fewer than drawn, then clear to the end of the screen), prints the
+// result in their place, and redraws the others.
+func TestProgressLines(t *testing.T) {
+	var buf bytes.Buffer
+	t0 := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	clock := t0
+	p := &progress{w: &buf, now: func() time.Time { return clock }, ticking: true} // no ticker: redraws only on events
+	p.start("a")
+	p.start("b")
+	clock = t0.Add(1500 * time.Millisecond)
+	p.start("c")
+	buf.Reset()
+	p.finish("b", func() { buf.WriteString("b            ok\n") })
+	want := "\r\033[2A\033[J" + "b            ok\n" +
+		"a            pushing... 1.5s\nc            pushing... 0.0s"
+	if got := buf.String(); got != want {
+		t.Errorf("finish b wrote\n%q\nwant\n%q", got, want)
+	}
+	buf.Reset()
+	p.finish("a", func() {})
+	p.finish("c", func() {})
+	if got, want := buf.String(), "\r\033[1A\033[J"+"c            pushing... 0.0s"+"\r\033[J"; got != want {
+		t.Errorf("finishing the rest wrote %q, want %q", got, want)
+	}
+	if p.drawn != 0 {
+		t.Errorf("%d lines still drawn", p.drawn)
+	}
+}
+
+func TestProgressClipAndPaint(t *testing.T) {
+	long := strings.Repeat("x", 100)
+	if got := clip(long, maxWidth); len([]rune(got)) != maxWidth || !strings.HasSuffix(got, "…") {
+		t.Errorf("clip: %q", got)
+	}
+	if got := clip("short", maxWidth); got != "short" {
+		t.Errorf("clip(short) = %q", got)
+	}
+	p := &progress{color: true}
+	if got := p.paint(backends.StatusFailed, "failed: x"); got != "\033[31mfailed: x\033[0m" {
+		t.Errorf("paint failed = %q", got)
+	}
+	if got := p.paint(backends.StatusUpToDate, "up-to-date"); got != "up-to-date" {
+		t.Errorf("paint up-to-date = %q", got)
+	}
+	p.color = false
+	if got := p.paint(backends.StatusOK, "ok"); got != "ok" {
+		t.Errorf("paint with colours off = %q", got)
+	}
+}
