@@ -113,6 +113,12 @@ func TestCorpus(t *testing.T) {
 		if m.Author.String() == c.author {
 			okAuthor++
 		}
+		// Real summaries are one line: none is taken for a wrapped one.
+		for _, w := range m.Warnings {
+			if strings.Contains(w.Text, "seems to go on") {
+				t.Errorf("%s: %s", c.id, w)
+			}
+		}
 		if derivable(c) {
 			nDeriv++
 			if normalize(m.Text) == normalize(c.message) {

@@ -122,6 +122,10 @@ func (m *Message) compose(opt Options) {
 		m.Warnings = append(m.Warnings, Warning{Path: first.Path,
 			Text: "the entry has no summary line, so the subject is its first item; start the entry with a one-line summary"})
 	}
+	if e := m.Entries[from]; e.Subject == "" && len(e.Lines) > 1 && e.Lines[0] == subject && !isItem(subject) && wrapsSubject(subject, e.Lines[1]) {
+		m.Warnings = append(m.Warnings, Warning{Path: e.Path,
+			Text: fmt.Sprintf("the summary line %q seems to go on in the next line, %q; git shows only the first line as the subject: keep the summary on one line", subject, e.Lines[1])})
+	}
 	var b strings.Builder
 	b.WriteString(subject)
 	b.WriteString("\n")
@@ -158,4 +162,30 @@ func (m *Message) compose(opt Options) {
 // a summary.
 func isItem(l string) bool {
 	return strings.HasPrefix(l, "* ") || strings.HasPrefix(l, "*\t")
+}
+
+// wrapsSubject reports whether next, the line after the summary line,
+// looks like the summary's own continuation, wrapped by the editor, rather
+// than the first line of a paragraph: the summary ends where no title ends
+// (a comma, a semicolon, a hyphen, an opening bracket, a little word such
+// as "and"), or it is long and next goes on in lower case. A summary
+// followed by its explanation, the usual gnulib form, does neither.
+func wrapsSubject(subject, next string) bool {
+	next = strings.TrimSpace(next)
+	if next == "" || isItem(next) || strings.Contains(next, "://") {
+		return false
+	}
+	s := strings.TrimSpace(subject)
+	if strings.HasSuffix(s, ",") || strings.HasSuffix(s, ";") || strings.HasSuffix(s, "-") || strings.HasSuffix(s, "(") {
+		return true
+	}
+	words := strings.Fields(s)
+	if len(words) > 0 {
+		switch strings.ToLower(words[len(words)-1]) {
+		case "a", "an", "and", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with":
+			return true
+		}
+	}
+	r := []rune(next)
+	return len([]rune(s)) >= 60 && r[0] >= 'a' && r[0] <= 'z'
 }
