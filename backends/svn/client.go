@@ -2,6 +2,7 @@ package svn
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strings"
 
@@ -68,9 +69,31 @@ func (c *client) run(ctx context.Context, what, name string, args ...string) ([]
 	cmd.Args = append(cmd.Args, args...)
 	out, err := c.runner.Run(ctx, cmd)
 	if err != nil {
-		return out, c.b.errorf(classify(ctx, err), "%s: %s", what, run.Redact(err.Error(), c.pass))
+		return out, c.b.errorf(classify(ctx, err), "%s: %s", what, run.Redact(brief(name, err), c.pass))
 	}
 	return out, nil
+}
+
+// brief is the error of a failed svn or svnmucc run as the user needs it:
+// svn's own message ("svnmucc: E165001: Commit blocked by pre-commit hook
+// ... with output: ...") rather than the whole command line, temporary
+// paths and all, which -v shows. Without a message (a timeout, say), the
+// command line is what there is.
+func brief(name string, err error) string {
+	var re *run.RunError
+	if !errors.As(err, &re) || re.Stderr == "" || ctxDone(re.Err) {
+		return err.Error()
+	}
+	msg := strings.Join(strings.Fields(re.Stderr), " ")
+	if !strings.HasPrefix(msg, name+":") {
+		msg = name + ": " + msg
+	}
+	return msg
+}
+
+// ctxDone reports whether err says the run was cut short.
+func ctxDone(err error) bool {
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
 }
 
 // env is the environment of every svn and svnmucc call.

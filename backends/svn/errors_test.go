@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/internal/run"
 	"github.com/vcsync/vcsync/internal/testserver"
 )
 
@@ -95,12 +96,23 @@ func TestPasswordHidden(t *testing.T) {
 	if backends.ClassOf(err) != backends.Auth {
 		t.Fatalf("wrong password: %v (class %v), want auth", err, backends.ClassOf(err))
 	}
-	if strings.Contains(err.Error(), "wr0ng-Pa55") || !strings.Contains(err.Error(), "--password-from-stdin") {
-		t.Fatalf("the error shows the password, or it was not given on stdin: %v", err)
+	// "Password incorrect": svn got it (on stdin: never in argv, which
+	// every user of the machine can read), and the server refused it.
+	if strings.Contains(err.Error(), "wr0ng-Pa55") || !strings.Contains(err.Error(), "Password incorrect") {
+		t.Fatalf("the error shows the password, or it did not reach the server: %v", err)
 	}
 	t.Setenv("VCSYNC_SVN_PASSWORD", "s3cret")
-	if _, err := w.push(t, remote(base+"/repo/trunk"), backends.Range{To: head}); err != nil {
+	b, err := New(remote(base + "/repo/trunk"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var argv strings.Builder // every command line, as -v shows them
+	l := backends.Local{Root: w.git, Branch: "main", Runner: &run.Runner{Verbose: &argv}}
+	if _, err := b.Push(t.Context(), l, backends.Range{To: head}); err != nil {
 		t.Fatalf("right password: %v", err)
+	}
+	if strings.Contains(argv.String(), "s3cret") || !strings.Contains(argv.String(), "--password-from-stdin") {
+		t.Fatalf("the password is in argv, or not given on stdin:\n%s", argv.String())
 	}
 }
 
