@@ -128,9 +128,15 @@ func (c *checker) untrackedGlob(pattern string) []string {
 // commit would miss them. Emacs marks a modified buffer with a lock .#F (a
 // symlink, often dangling: GNU vc-dwim's check misses it) and autosaves to
 // #F#; Vim keeps a swap file .F.swp (.swo, .swn, ...) whose header says
-// whether the buffer is modified.
+// whether the buffer is modified, next to the file or, named by the file's
+// whole path, in a swap directory (swapDirs).
 func checkEditors(r *repo.Repo, files []string) error {
 	var problems []string
+	roots := []string{r.Root}
+	if real, err := filepath.EvalSymlinks(r.Root); err == nil && real != r.Root {
+		roots = append(roots, real) // Vim names the file as it was opened
+	}
+	swapDirs := swapDirs()
 	for _, f := range files {
 		dir, base := path.Split(f)
 		at := func(name string) string { return filepath.Join(r.Root, filepath.FromSlash(dir+name)) }
@@ -143,6 +149,15 @@ func checkEditors(r *repo.Repo, files []string) error {
 			swap := "." + base + "." + ext
 			if vimModified(at(swap)) {
 				problems = append(problems, fmt.Sprintf("%s has unsaved changes in Vim (%s%s); save it, then run vcsync again", f, dir, swap))
+				continue
+			}
+			for _, sd := range swapDirs {
+				for _, root := range roots {
+					swap := filepath.Join(sd, strings.ReplaceAll(filepath.Join(root, filepath.FromSlash(f)), string(filepath.Separator), "%")+"."+ext)
+					if vimModified(swap) {
+						problems = append(problems, fmt.Sprintf("%s has unsaved changes in Vim (%s); save it, then run vcsync again", f, swap))
+					}
+				}
 			}
 		}
 	}
@@ -150,6 +165,31 @@ func checkEditors(r *repo.Repo, files []string) error {
 		return errors.New(strings.Join(problems, "\n"))
 	}
 	return nil
+}
+
+// swapDirs are the directories where Vim and Neovim keep swap files named
+// by the file's whole path (a 'directory' entry ending in "//", '/' written
+// '%'): Neovim's default, Vim's under XDG_STATE_HOME, and the usual
+// ~/.vim/swap of a vimrc. A 'directory' elsewhere is not found: vcsync
+// cannot ask a running editor.
+func swapDirs() []string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return nil
+	}
+	state := os.Getenv("XDG_STATE_HOME")
+	if state == "" {
+		state = filepath.Join(home, ".local", "state")
+	}
+	return []string{
+		filepath.Join(state, "nvim", "swap"),
+		filepath.Join(state, "vim", "swap"),
+		filepath.Join(home, ".local", "share", "nvim", "swap"), // Neovim before 0.8
+		filepath.Join(home, ".vim", "swap"),
+		filepath.Join(home, ".vim", "swp"),
+		filepath.Join(home, ".vim", "tmp"),
+		filepath.Join(home, ".cache", "vim", "swap"),
+	}
 }
 
 // vimModified reports whether a Vim swap file exists and marks its buffer

@@ -20,8 +20,10 @@ pkgs=()
 command -v make >/dev/null || pkgs+=(make)
 command -v git >/dev/null || pkgs+=(git)
 command -v gcc >/dev/null || pkgs+=(gcc)
-# script(1) gives the terminal tests a terminal (push_tty).
+# script(1) gives the terminal tests a terminal (push_tty); a real Vim
+# holds unsaved changes in commit_editor_vim.
 command -v script >/dev/null || pkgs+=(bsdutils)
+command -v vim >/dev/null || pkgs+=(vim)
 [[ -e /usr/include/stdio.h ]] || pkgs+=(libc6-dev)
 have_vcs || pkgs+=("${vcs_pkgs[@]}")
 ((${#pkgs[@]})) || exit 0
