@@ -86,6 +86,42 @@ func brief(err error) error {
 	return err
 }
 
+// locked reports whether err is a brz that could not take the branch's
+// lock: "brz: ERROR: Could not acquire lock "(remote lock)": URL". A run
+// that our context ended is not: it timed out or was cancelled, whatever
+// brz had said by then.
+func locked(err error) bool {
+	var re *run.RunError
+	if !errors.As(err, &re) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	return strings.Contains(re.Stderr, "Could not acquire lock") || strings.Contains(re.Stderr, "LockContention")
+}
+
+// lockedError is the error of a push that found the branch target locked.
+// Another push may hold the lock; or one that was stopped part way (our
+// --timeout, a kill, a dropped connection) left it: brz takes the lock
+// before it sends anything, and a bzr:// server (brz serve) keeps it on
+// disk, in its own name, when its client goes away. brz steals only the
+// lock of a dead process on its host, and the server is alive; through the
+// server, nobody can tell whose push took it. So vcsync never breaks it:
+// the user, who knows whether a push is running, does. Transient: a push
+// that is running will end, and --retries may then find the lock free.
+func (b *backend) lockedError(target string) error {
+	u := run.RedactURL(target)
+	return b.errorf(backends.Transient, "the branch %s is locked: another push to it is running, or one that was stopped part way (a timeout, a kill) left its lock; if no push to it is running, break the lock with `brz break-lock %s`, then push again",
+		u, shellQuote(u))
+}
+
+// shellQuote quotes s for a POSIX shell if it needs to be, for a command
+// that the user is to paste.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:=@%+,~") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
 // internalError reports whether err is a crash of brz itself.
 func internalError(err error) bool {
 	var re *run.RunError

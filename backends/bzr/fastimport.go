@@ -46,6 +46,9 @@ func (b *backend) fallback(ctx context.Context, l backends.Local, target string,
 	var stderr bytes.Buffer
 	_, err = l.Runner.Run(ctx, run.Cmd{Name: "brz", Dir: l.Root, Env: env, Stderr: &stderr,
 		Args: []string{"push", noPushLocation, "-d", f.staging, "--", target}})
+	if locked(err) {
+		return "", b.lockedError(target)
+	}
 	if err != nil {
 		return "", b.fail(err, "brz push of the fast-imported revisions")
 	}

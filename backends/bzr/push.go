@@ -144,6 +144,9 @@ func (b *backend) native(ctx context.Context, l backends.Local, target, to strin
 	var stderr bytes.Buffer
 	_, err := l.Runner.Run(ctx, run.Cmd{Name: "brz", Dir: l.Root, Env: env, Stderr: &stderr,
 		Args: []string{"push", noPushLocation, "-d", l.Root, "-r", "git:" + to, "--", target}})
+	if locked(err) {
+		return "", b.lockedError(target)
+	}
 	if err != nil {
 		return "", b.fail(err, "brz push")
 	}
