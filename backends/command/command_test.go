@@ -1,9 +1,12 @@
 package command
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -237,5 +240,75 @@ func TestLookPathSkipsRelativeEntries(t *testing.T) {
 	t.Setenv("PATH", "/nonexistent:"+dir)
 	if p, err := lookPath("planted"); err != nil || p != filepath.Join(dir, "planted") {
 		t.Errorf("lookPath = %q, %v; want %s", p, err, filepath.Join(dir, "planted"))
+	}
+}
+
+// lockOf returns the path of the deploy remote's lock in l.
+func lockOf(l backends.Local) string {
+	return filepath.Join(l.Root, ".git", "vcsync", "command", "deploy.lock")
+}
+
+// TestLockRefusesWhileHeld: while the program of an earlier push still
+// holds the remote's lock (orphaned by a vcsync killed with -9), a push
+// does not run the program alongside it: a temporary failure that says
+// so. Once it has ended, the program runs.
+func TestLockRefusesWhileHeld(t *testing.T) {
+	l, ids := newLocal(t, "one")
+	path := lockOf(l)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("4242 2026-11-25T12:00:00Z\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	ran := filepath.Join(l.Root, "ran")
+	_, err = push(t, "sh -c 'touch ran'", "", l, backends.Range{To: ids[0]})
+	if backends.ClassOf(err) != backends.Transient || !strings.Contains(fmt.Sprint(err), "by vcsync (pid 4242) at 2026-11-25T12:00:00Z still runs") {
+		t.Errorf("Push with the lock held: %v, want a transient error naming pid 4242", err)
+	}
+	if _, err := os.Stat(ran); err == nil {
+		t.Error("the program ran while the lock was held")
+	}
+	f.Close()
+	if res, err := push(t, "sh -c 'touch ran'", "", l, backends.Range{To: ids[0]}); err != nil || res.Status != backends.StatusOK {
+		t.Errorf("Push once the lock is free = %+v, %v; want ok", res, err)
+	}
+	if _, err := os.Stat(ran); err != nil {
+		t.Errorf("the program did not run: %v", err)
+	}
+}
+
+// TestLockHeldByProgram: the program holds the lock while it runs (on
+// descriptor 3, which its children inherit), and the push releases it,
+// even from a child the program detached with the descriptor open.
+func TestLockHeldByProgram(t *testing.T) {
+	testserver.Require(t, "flock", "setsid", "sleep")
+	l, ids := newLocal(t, "one")
+	script := `flock -n .git/vcsync/command/deploy.lock true && exit 1; ` +
+		`setsid sleep 30 >/dev/null 2>&1 & echo $! >detached.pid`
+	res, err := push(t, "sh -c '"+script+"'", "", l, backends.Range{To: ids[0]})
+	if err != nil || res.Status != backends.StatusOK {
+		t.Fatalf("Push = %+v, %v; want ok (the program found the lock free?)", res, err)
+	}
+	if b, err := os.ReadFile(filepath.Join(l.Root, "detached.pid")); err == nil {
+		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+			t.Cleanup(func() { syscall.Kill(pid, syscall.SIGKILL) })
+		}
+	}
+	f, err := os.Open(lockOf(l))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		t.Errorf("the lock is still held after the push: %v", err)
 	}
 }

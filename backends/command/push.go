@@ -3,6 +3,7 @@ package command
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 
 	"github.com/vcsync/vcsync/backends"
@@ -36,6 +37,22 @@ import (
 //
 // When vcsync's state says the remote already holds VCSYNC_TO (FROM = TO),
 // the program is not run at all: its result for that range is known.
+//
+// Otherwise vcsync runs it whenever its state does not record the remote
+// as holding VCSYNC_TO: after a failure, a timeout, or a vcsync killed
+// while or after the program ran, it runs again for the range, from the
+// last commit it was recorded as having (at least once; it cannot ask the
+// remote without the program). A program that checks its remote first and
+// answers vcsync-up-to-date sends nothing twice.
+//
+// The program runs in a session and process group of its own, without a
+// controlling terminal, and nothing of it outlives the push: after
+// --timeout or a Ctrl-C the whole group gets SIGTERM, and a few seconds
+// later SIGKILL; when the program exits, whatever it left running in its
+// group is killed (to leave something running, detach it with setsid).
+// File descriptor 3 is a lock (lock.go) that keeps a later push from
+// running the program again while one that a killed vcsync started still
+// runs: leave it open.
 const (
 	exitRejected  = 65 // EX_DATAERR
 	exitTransient = 75 // EX_TEMPFAIL
@@ -65,13 +82,20 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 	if err != nil {
 		return backends.Result{}, err
 	}
+	lk, err := b.lock(ctx, l)
+	if err != nil {
+		return backends.Result{}, err
+	}
 	out, err := l.Runner.Run(ctx, run.Cmd{
-		Name:    prog,
-		Args:    b.argv[1:],
-		Dir:     l.Root,
-		Env:     env,
-		Secrets: secrets(b.remote.URL),
+		Name:       prog,
+		Args:       b.argv[1:],
+		Dir:        l.Root,
+		Env:        env,
+		Secrets:    secrets(b.remote.URL),
+		Group:      true,
+		ExtraFiles: []*os.File{lk.f},
 	})
+	lk.unlock()
 	if err != nil {
 		return backends.Result{}, b.failed(err)
 	}

@@ -43,6 +43,22 @@ type Cmd struct {
 	// Stderr, if non-nil, also receives the program's stderr as it runs:
 	// what a git hook prints is meant for the user, failing or not.
 	Stderr io.Writer
+	// Group runs the program as the leader of a session, and so of a
+	// process group, of its own, and ends that group with the run: for a
+	// user's program, which may start children vcsync knows nothing of
+	// (`sleep 600 &`, an ssh, the programs of a script). When ctx ends,
+	// SIGTERM goes to the whole group, not only to the program; when Run
+	// returns, whatever is left of the group is killed (SIGKILL): children
+	// that ignored SIGTERM, or that the program left running when it
+	// exited. Nothing of the run outlives it, nor keeps its output open.
+	// A program that means to leave something running detaches it
+	// (setsid). In a session of its own the program has no controlling
+	// terminal: one that would prompt on /dev/tty fails instead of
+	// waiting, as with stdin.
+	Group bool
+	// ExtraFiles are open files the program inherits, as file descriptors
+	// 3, 4, ...
+	ExtraFiles []*os.File
 }
 
 // Runner runs Cmds. Its zero value, and a nil *Runner, run quietly. One
@@ -86,8 +102,9 @@ func (e *RunError) Unwrap() error { return e.Err }
 // Run runs c and returns its stdout (on failure, whatever it wrote before
 // failing; callers parse it, so it is not redacted). On failure the error is
 // a *RunError.
-// When ctx ends, the program gets SIGTERM, then SIGKILL if it has not exited
-// within a few seconds, and the error wraps ctx.Err().
+// When ctx ends, the program (with Group, its whole process group) gets
+// SIGTERM, then SIGKILL if it has not exited within a few seconds, and the
+// error wraps ctx.Err().
 func (r *Runner) Run(ctx context.Context, c Cmd) (stdout []byte, err error) {
 	line := commandLine(c)
 	if r != nil && r.DryRun != nil {
@@ -102,6 +119,17 @@ func (r *Runner) Run(ctx context.Context, c Cmd) (stdout []byte, err error) {
 	}
 	start := time.Now()
 	err = cmd.Run()
+	if c.Group && cmd.Process != nil {
+		// The program has exited, and its output is closed or WaitDelay
+		// has passed: what is left of its group goes now.
+		signalGroup(cmd.Process.Pid, syscall.SIGKILL)
+		// A child left holding the program's stdout or stderr made Wait
+		// give up on them after WaitDelay: the program itself succeeded,
+		// and that is its answer.
+		if errors.Is(err, exec.ErrWaitDelay) && cmd.ProcessState.Success() {
+			err = nil
+		}
+	}
 	if r != nil && r.Verbose != nil {
 		r.echo(r.Verbose, fmt.Sprintf("+ %s (%.2fs)\n", line, time.Since(start).Seconds()))
 	}
@@ -127,7 +155,22 @@ func command(ctx context.Context, c Cmd) *exec.Cmd {
 	// later if it ignores SIGTERM or a child keeps its output open.
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 	cmd.WaitDelay = waitDelay
+	cmd.ExtraFiles = c.ExtraFiles
+	if c.Group {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		cmd.Cancel = func() error { return signalGroup(cmd.Process.Pid, syscall.SIGTERM) }
+	}
 	return cmd
+}
+
+// signalGroup sends sig to the process group pgid, or returns
+// os.ErrProcessDone if nothing is left of it.
+func signalGroup(pgid int, sig syscall.Signal) error {
+	err := syscall.Kill(-pgid, sig)
+	if errors.Is(err, syscall.ESRCH) {
+		return os.ErrProcessDone
+	}
+	return err
 }
 
 // newRunError builds the *RunError for a failed run of c.

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -297,5 +300,127 @@ func TestRedactURL(t *testing.T) {
 		if got := RedactURL(tt.in); got != tt.want {
 			t.Errorf("RedactURL(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// gone reports whether process pid has ended, waiting up to 2s for a
+// signal to be delivered. A zombie has ended: the init of a container may
+// be slow to reap an orphan, or never reap it.
+func gone(t *testing.T, pid int) bool {
+	t.Helper()
+	for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			return true
+		}
+		if _, rest, ok := strings.Cut(string(b), ") "); ok && strings.HasPrefix(rest, "Z") {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+	}
+}
+
+// pids reads the pids a program printed, one a line.
+func pids(t *testing.T, out []byte) []int {
+	t.Helper()
+	var ps []int
+	for _, f := range strings.Fields(string(out)) {
+		p, err := strconv.Atoi(f)
+		if err != nil {
+			t.Fatalf("stdout %q: %v", out, err)
+		}
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+// needProc skips the test where /proc does not show processes.
+func needProc(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc")
+	}
+}
+
+// TestRunGroupTimeout: when ctx ends, a Group program's children, which
+// hold its stdout (sleep &), or also ignore SIGTERM, end with it; Run does
+// not wait for them past WaitDelay.
+func TestRunGroupTimeout(t *testing.T) {
+	need(t, "sh", "sleep")
+	needProc(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	var r Runner
+	out, err := r.Run(ctx, Cmd{Group: true, Name: "sh", Args: []string{"-c",
+		`sleep 30 & echo $!; sh -c 'trap "" TERM; exec sleep 30' & echo $!; wait`}})
+	elapsed := time.Since(start)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v, want it to wrap %v", err, context.DeadlineExceeded)
+	}
+	if limit := 500*time.Millisecond + waitDelay + time.Second; elapsed > limit {
+		t.Errorf("Run took %v, want at most %v", elapsed, limit)
+	}
+	ps := pids(t, out)
+	if len(ps) != 2 {
+		t.Fatalf("stdout %q, want two pids", out)
+	}
+	for _, p := range ps {
+		if !gone(t, p) {
+			syscall.Kill(p, syscall.SIGKILL)
+			t.Errorf("child %d still runs after Run returned", p)
+		}
+	}
+}
+
+// TestRunGroupLeftover: a Group program that exits 0 and leaves a child
+// running succeeds, even if the child holds its stdout, and the child is
+// killed.
+func TestRunGroupLeftover(t *testing.T) {
+	need(t, "sh", "sleep")
+	needProc(t)
+	for _, script := range []string{
+		"sleep 30 >/dev/null 2>&1 & echo $!",
+		"sleep 30 & echo $!", // holds stdout: Run gives up on it after WaitDelay
+	} {
+		var r Runner
+		out, err := r.Run(t.Context(), Cmd{Group: true, Name: "sh", Args: []string{"-c", script}})
+		if err != nil {
+			t.Errorf("%s: %v", script, err)
+		}
+		for _, p := range pids(t, out) {
+			if !gone(t, p) {
+				syscall.Kill(p, syscall.SIGKILL)
+				t.Errorf("%s: child %d still runs after Run returned", script, p)
+			}
+		}
+	}
+}
+
+// TestRunGroupSession: a Group program leads a session and process group
+// of its own; it inherits ExtraFiles from descriptor 3.
+func TestRunGroupSession(t *testing.T) {
+	need(t, "sh", "cut", "cat")
+	needProc(t)
+	extra := filepath.Join(t.TempDir(), "extra")
+	if err := os.WriteFile(extra, []byte("three\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(extra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var r Runner
+	out, err := r.Run(t.Context(), Cmd{Group: true, Name: "sh", ExtraFiles: []*os.File{f},
+		Args: []string{"-c", `echo $$; cut -d" " -f5,6 /proc/$$/stat; cat <&3`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(out), "\n")
+	if len(lines) < 3 || lines[1] != lines[0]+" "+lines[0] || lines[2] != "three" {
+		t.Errorf("stdout %q, want the pid, the pid as process group and session, and \"three\" from fd 3", out)
 	}
 }
