@@ -26,6 +26,7 @@ type access struct {
 	ssh      *sshAuth // for the host key and key diagnostics of an ssh failure
 	hint     string   // why an auth failure may have happened, for the error
 	closer   io.Closer
+	local    bool // a path: go-git's file transport runs git-receive-pack on it
 }
 
 // access prepares the transport of one push.
@@ -39,7 +40,7 @@ func (b *backend) access(ctx context.Context, l backends.Local, repo *gogit.Repo
 		if err != nil {
 			return nil, err
 		}
-		return &access{url: dir}, nil
+		return &access{url: dir, local: true}, nil
 	case kindSSH, kindSCP:
 		return b.sshAccess(ctx)
 	case kindHTTPS:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -11,6 +12,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/internal/run"
 )
 
 // Push makes the remote branch hold r.To, never forcing it.
@@ -34,7 +36,12 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 		return backends.Result{}, err
 	}
 	defer a.close()
+	start := time.Now()
 	res, err := b.send(ctx, repo, a, to, ref, r.FollowTags)
+	if a.local {
+		// go-git ran it, not internal/run: -v still shows it.
+		l.Runner.Ran(run.Cmd{Name: "git-receive-pack", Args: []string{a.url}}, time.Since(start))
+	}
 	if err != nil {
 		return backends.Result{}, a.failed(ctx, b, err)
 	}

@@ -190,6 +190,15 @@ func newRunError(ctx context.Context, c Cmd, line string, cmd *exec.Cmd, stderr 
 
 // echo writes s to w in one call under r.mu, so that parallel runs do not
 // interleave their lines.
+// Ran echoes, with -v, a program that ran outside Run: one that a library
+// started (go-git's file transport runs git-receive-pack itself), so that
+// -v shows every program vcsync caused to run.
+func (r *Runner) Ran(c Cmd, d time.Duration) {
+	if r != nil && r.Verbose != nil {
+		r.echo(r.Verbose, fmt.Sprintf("+ %s (%.2fs)\n", commandLine(c), d.Seconds()))
+	}
+}
+
 func (r *Runner) echo(w io.Writer, s string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
