@@ -23,6 +23,14 @@
 //   - What Subversion holds is read from the repository, not from vcsync's
 //     state: HEAD's first-parent history tells which commits already carry
 //     a git-svn-id. So a run that lost its state sends nothing twice.
+//   - A push interrupted during dcommit (killed, timed out, cut off) leaves
+//     revisions of our first commits in Subversion, and HEAD the original
+//     commits, which dcommit would send again and Subversion refuse. Push
+//     fetches first, and when those revisions are provably our commits (in
+//     order, each with its message and tree), moves HEAD onto them and
+//     sends the rest: what git svn rebase would do, without a rebase. When
+//     one of ours follows someone else's revision, the rest would need a
+//     real rebase, which may conflict: refused, naming git svn rebase.
 //
 // The package must not import the core (package vcsync) nor internal/cli;
 // git runs through internal/run.

@@ -18,11 +18,12 @@ type commit struct {
 	msg  string // the message, the git-svn-id line removed
 	url  string // from its git-svn-id line: the Subversion URL it came from, "" if none
 	rev  int    // and its revision
+	uuid string // and the repository's UUID
 }
 
 // svnID matches the line git svn appends to every commit it makes:
 // "git-svn-id: file:///repos/proj/trunk@123 1b2c...-uuid".
-var svnID = regexp.MustCompile(`(?m)^git-svn-id: (\S+)@([0-9]+) \S+\s*\z`)
+var svnID = regexp.MustCompile(`(?m)^git-svn-id: (\S+)@([0-9]+) (\S+)\s*\z`)
 
 // format is the git log format that parseCommit reads.
 const format = "--format=%H%n%T%n%B"
@@ -35,6 +36,7 @@ func parseCommit(rec string) commit {
 	if m := svnID.FindStringSubmatchIndex(c.msg); m != nil {
 		c.url = c.msg[m[2]:m[3]]
 		c.rev, _ = strconv.Atoi(c.msg[m[4]:m[5]])
+		c.uuid = c.msg[m[6]:m[7]]
 		c.msg = strings.TrimSpace(c.msg[:m[0]])
 	}
 	return c

@@ -15,6 +15,8 @@ import (
 // Push sends Subversion the commits of HEAD that it lacks, with
 // `git svn dcommit`. HEAD must be r.To: dcommit works on HEAD and moves it,
 // and the engine then pushes the HEAD of that moment to the git remotes.
+// It first fetches, and takes in the revisions that an interrupted push
+// made of the first commits (resume.go).
 func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) (backends.Result, error) {
 	if !isID(r.To) {
 		return backends.Result{}, b.errorf(backends.Fatal, "push %q: not a full commit id", r.To)
@@ -46,11 +48,50 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 	if err := b.checkEmpty(base, old); err != nil {
 		return backends.Result{}, err
 	}
-	out, err := l.Runner.Run(ctx, run.Cmd{Name: "git", Args: []string{"svn", "dcommit"}, Dir: l.Root, Env: env()})
-	if err != nil {
-		return backends.Result{}, b.failed(ctx, l, string(out), err)
+	// An interrupted push may have sent the first ones (see resume.go).
+	if err := b.fetch(ctx, l); err != nil {
+		return backends.Result{}, err
 	}
-	return b.result(ctx, l, base, old, string(out))
+	sent, err := b.sentBefore(ctx, l, base, old)
+	if err != nil {
+		return backends.Result{}, err
+	}
+	var resumed map[string]string
+	if len(sent) > 0 {
+		head, resumed, err = b.resume(ctx, l, head, old, sent)
+		if err != nil {
+			return backends.Result{}, err
+		}
+		base = sent[len(sent)-1]
+		if base.id == head {
+			return backends.Result{Status: backends.StatusUpToDate, Holds: head, Revision: base.revision(), Rewritten: resumed}, nil
+		}
+		if old, err = log(ctx, l, base.id, head); err != nil {
+			return backends.Result{}, b.errorf(backends.Fatal, "list the commits to send: %v", err)
+		}
+	}
+	// Group: a --timeout or Ctrl-C ends git svn and the git programs it
+	// runs (its closing rebase) together, so that the clean-up in failed
+	// finds nothing of them still at work.
+	out, err := l.Runner.Run(ctx, run.Cmd{Name: "git", Args: []string{"svn", "dcommit"}, Dir: l.Root, Env: env(), Group: true})
+	if err != nil {
+		err = b.failed(ctx, l, string(out), err)
+		if resumed != nil {
+			err = backends.Errorf(backends.ClassOf(err), "%w\n(HEAD had first been moved onto %s, which an interrupted push had sent)", err, revisions(sent))
+		}
+		return backends.Result{}, err
+	}
+	res, err := b.result(ctx, l, base, old, string(out))
+	if err == nil && resumed != nil {
+		// From the original commits, through the recreated ones.
+		for o, n := range resumed {
+			if r, ok := res.Rewritten[n]; ok {
+				resumed[o] = r
+			}
+		}
+		res.Rewritten = resumed
+	}
+	return res, err
 }
 
 // env keeps ssh, which svn+ssh:// runs, from prompting: stdin is /dev/null
