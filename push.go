@@ -168,7 +168,7 @@ func (p *pusher) selectTargets(ctx context.Context) error {
 		rm = p.withFlags(rm)
 		b, err := p.opt.Registry.New(rm)
 		if err == nil {
-			err = b.Check(ctx)
+			err = b.Check(ctx, backends.Local{Root: p.r.Root})
 		}
 		if err != nil {
 			// Backends and the registry name the remote in their errors.

@@ -83,10 +83,11 @@ type Backend interface {
 	// Capabilities returns the backend's static facts.
 	Capabilities() Capabilities
 	// Check finds setup errors before the local commit is made: the
-	// program is installed, the URL can be parsed. It may contact the
-	// remote only when that is cheap, and a remote that cannot be reached
-	// is not a Check error: the commit still happens, the push fails later.
-	Check(ctx context.Context) error
+	// program is installed, the URL can be parsed, the repository l is of
+	// the kind the backend needs. It may contact the remote only when that
+	// is cheap, and a remote that cannot be reached is not a Check error:
+	// the commit still happens, the push fails later. l.Runner is quiet.
+	Check(ctx context.Context, l Local) error
 	// Push makes the remote hold r.To. It must be idempotent: a remote that
 	// already holds r.To gives StatusUpToDate and sends nothing. A remote
 	// that holds commits r.To does not contain is an error of class

@@ -93,7 +93,7 @@ func unreachable(t *testing.T, h *harness) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), failFast)
 	defer cancel()
-	if err := b.Check(ctx); err != nil {
+	if err := b.Check(ctx, h.local.Local()); err != nil {
 		t.Fatalf("Check of an unreachable remote: %v; want nil: a remote that is down is the push's error, not Check's", err)
 	}
 }
@@ -122,7 +122,7 @@ func authRefused(t *testing.T, h *harness) {
 func check(t *testing.T, h *harness) {
 	ctx, cancel := context.WithTimeout(t.Context(), pushTimeout)
 	defer cancel()
-	if err := h.b.Check(ctx); err != nil {
+	if err := h.b.Check(ctx, h.local.Local()); err != nil {
 		t.Fatalf("Check: %v", err)
 	}
 }

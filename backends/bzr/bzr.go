@@ -100,7 +100,7 @@ func (b *backend) Capabilities() backends.Capabilities {
 // Check validates the URL, runs `brz version` to prove brz is installed,
 // and for a local path that exists, checks that it is a branch. It does not
 // contact a remote: one that is down fails the push, not the commit.
-func (b *backend) Check(ctx context.Context) error {
+func (b *backend) Check(ctx context.Context, _ backends.Local) error {
 	c := &backend{remote: b.remote} // Check may run while the engine pushes with b
 	if err := c.validate(); err != nil {
 		return err

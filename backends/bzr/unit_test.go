@@ -43,7 +43,7 @@ func TestRefusedURLs(t *testing.T) {
 		} else if strings.Contains(err.Error(), "s3cret") {
 			t.Errorf("New(%+v): the error shows the password: %v", r, err)
 		}
-		if err := (&backend{remote: r}).Check(t.Context()); err == nil {
+		if err := (&backend{remote: r}).Check(t.Context(), backends.Local{}); err == nil {
 			t.Errorf("Check(%+v) = nil error, want it refused", r)
 		}
 	}
@@ -64,7 +64,7 @@ func TestCheck(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := b.Check(t.Context()); (err == nil) != ok {
+		if err := b.Check(t.Context(), backends.Local{}); (err == nil) != ok {
 			t.Errorf("Check(%s) = %v, want ok %v", url, err, ok)
 		}
 	}

@@ -82,19 +82,14 @@ func (b *backend) Capabilities() backends.Capabilities {
 }
 
 // Check re-parses the command and finds its program: in PATH for a bare
-// name, on disk for an absolute path. A relative path such as
-// ./scripts/deploy is relative to the top of the working tree, which Check
-// is not told: Push checks it.
-func (b *backend) Check(ctx context.Context) error {
+// name, on disk for an absolute path, and for a relative path such as
+// ./scripts/deploy, from the top of l's working tree.
+func (b *backend) Check(ctx context.Context, l backends.Local) error {
 	c := &backend{remote: b.remote}
 	if err := c.parse(); err != nil {
 		return err
 	}
-	name := c.argv[0]
-	if strings.ContainsRune(name, '/') && !filepath.IsAbs(name) {
-		return nil
-	}
-	_, err := c.program("")
+	_, err := c.program(l.Root)
 	return err
 }
 

@@ -206,10 +206,19 @@ func TestRefuses(t *testing.T) {
 			t.Errorf("New(%+v) = nil error, want it refused", r)
 		}
 	}
+	root := t.TempDir() // the working tree, where a relative program is found
+	if err := os.MkdirAll(filepath.Join(root, "scripts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "scripts", "deploy"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for cmd, ok := range map[string]bool{
 		"sh -c true":             true,
 		"/bin/sh -c true":        true,
-		"./not/checked/here":     true, // relative to the working tree: Push checks it
+		"./scripts/deploy --now": true,
+		"scripts/deploy":         true,
+		"./scripts/missing":      false, // a typo, found before the commit
 		"vcsync-no-such-program": false,
 		"/nonexistent/deploy":    false,
 		"/etc/passwd":            false, // not executable
@@ -219,7 +228,7 @@ func TestRefuses(t *testing.T) {
 		if err != nil {
 			t.Fatalf("New(%q): %v", cmd, err)
 		}
-		if err := b.Check(t.Context()); (err == nil) != ok {
+		if err := b.Check(t.Context(), backends.Local{Root: root}); (err == nil) != ok {
 			t.Errorf("Check(%q) = %v, want ok %v", cmd, err, ok)
 		}
 	}

@@ -131,8 +131,9 @@ func (b *backend) Capabilities() backends.Capabilities {
 }
 
 // Check re-validates the URL and, for a local remote, that it is a git
-// repository. It never touches the network.
-func (b *backend) Check(ctx context.Context) error {
+// repository (a relative path is taken from the top of l's working tree, as
+// Push takes it). It never touches the network.
+func (b *backend) Check(ctx context.Context, l backends.Local) error {
 	// Parse into a copy: Check may run while the engine pushes with b.
 	c := &backend{remote: b.remote}
 	if err := c.parse(); err != nil {
@@ -141,7 +142,7 @@ func (b *backend) Check(ctx context.Context) error {
 	if c.kind != kindPath && c.kind != kindFile {
 		return nil
 	}
-	dir, err := c.localPath("")
+	dir, err := c.localPath(l.Root)
 	if err != nil {
 		return err
 	}

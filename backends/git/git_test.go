@@ -62,7 +62,7 @@ func TestRefusesOptionLikeURLs(t *testing.T) {
 			t.Errorf("New(%q): the error shows the password: %v", url, err)
 		}
 		b := &backend{remote: backends.Remote{Name: "evil", URL: url}}
-		if err := b.Check(t.Context()); err == nil {
+		if err := b.Check(t.Context(), backends.Local{}); err == nil {
 			t.Errorf("Check(%q) = nil error, want it refused", url)
 		}
 	}
@@ -87,10 +87,22 @@ func TestCheck(t *testing.T) {
 	} {
 		b, err := New(backends.Remote{Name: "m", URL: url})
 		if err == nil {
-			err = b.Check(t.Context())
+			err = b.Check(t.Context(), backends.Local{})
 		}
 		if (err == nil) != ok {
 			t.Errorf("Check(%q) = %v, want ok=%v", url, err, ok)
+		}
+	}
+	// A relative path is taken from the top of the working tree, not from
+	// the current directory (vcsync -C DIR, or run in a subdirectory).
+	root := filepath.Dir(bare)
+	for url, ok := range map[string]bool{filepath.Base(bare): true, ".": false} {
+		b, err := New(backends.Remote{Name: "m", URL: url})
+		if err == nil {
+			err = b.Check(t.Context(), backends.Local{Root: root})
+		}
+		if (err == nil) != ok {
+			t.Errorf("Check(%q) in %s = %v, want ok=%v", url, root, err, ok)
 		}
 	}
 }
@@ -240,5 +252,33 @@ func TestClassifyMessages(t *testing.T) {
 	}
 	if got := classify(context.DeadlineExceeded); got != backends.Transient {
 		t.Errorf("classify(deadline) = %v, want transient", got)
+	}
+}
+
+// TestRefusedButHeld: the remote refuses our ref update because the branch
+// got there meanwhile (the server side of a push whose vcsync was killed
+// finished after we read the refs; here, the remote's pre-receive hook
+// moves it first). Read again, the remote holds the commit: up to date,
+// not failed.
+func TestRefusedButHeld(t *testing.T) {
+	testserver.Env(t)
+	dir, head := newLocal(t, 2)
+	bare := newBare(t)
+	testserver.Git(t, dir, "push", "-q", bare, "main:other") // the objects are there already
+	hook := "#!/bin/sh\n" +
+		"read old new ref\n" +
+		"env -u GIT_QUARANTINE_PATH -u GIT_OBJECT_DIRECTORY -u GIT_ALTERNATE_OBJECT_DIRECTORIES git update-ref \"$ref\" \"$new\" || exit 1\n"
+	if err := os.WriteFile(filepath.Join(bare, "hooks", "pre-receive"), []byte(hook), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	res, err := push(t, bare, dir, backends.Local{Branch: "main"}, backends.Range{To: head})
+	if err != nil || res.Status != backends.StatusUpToDate || res.Holds != head {
+		t.Fatalf("Push = %+v, %v; want up-to-date, holding %s", res, err, head)
+	}
+	// Without the commit there, the refusal stands.
+	os.WriteFile(filepath.Join(bare, "hooks", "pre-receive"), []byte("#!/bin/sh\necho frozen >&2\nexit 1\n"), 0o755)
+	next := commits(t, dir, 1)
+	if _, err := push(t, bare, dir, backends.Local{Branch: "main"}, backends.Range{To: next}); err == nil || !strings.Contains(err.Error(), "the remote refused refs/heads/main") {
+		t.Fatalf("Push refused by a hook = %v, want the refusal", err)
 	}
 }

@@ -84,9 +84,29 @@ func (b *backend) send(ctx context.Context, repo *gogit.Repository, a *access, t
 		cmds, objs = append(cmds, tagCmds...), append(objs, tagObjs...)
 	}
 	if err := b.receivePack(ctx, sess, repo.Storer, packWindow(repo.Storer), ar, newRequest(ar, cmds), objs); err != nil {
+		// Refused, yet perhaps because the branch got there meanwhile: a
+		// push of a vcsync killed with -9 that the server side finished
+		// after we read the refs ("reference already exists", "cannot
+		// lock ref"). Read them again: holding to, the remote is up to
+		// date, and the rerun right after the kill does not fail for it.
+		if rf := (*refusedError)(nil); errors.As(err, &rf) && b.holdsNow(ctx, a, ref, to.Hash) {
+			return backends.StatusUpToDate, nil
+		}
 		return "", err
 	}
 	return backends.StatusOK, nil
+}
+
+// holdsNow reads the remote's refs again, in a session of its own, and
+// reports whether ref is at want.
+func (b *backend) holdsNow(ctx context.Context, a *access, ref plumbing.ReferenceName, want plumbing.Hash) bool {
+	sess, err := a.openSession()
+	if err != nil {
+		return false
+	}
+	defer sess.Close()
+	ar, err := advertised(ctx, sess)
+	return err == nil && ar.References[ref.String()] == want
 }
 
 // objectsToSend returns what the remote, whose branch is at old, lacks to

@@ -125,8 +125,15 @@ func (b *backend) reportError(r *packp.ReportStatus) error {
 	if c == backends.Rejected {
 		msg = "diverged: " + msg + ": someone pushed since; pull and merge, then push again (vcsync never forces)"
 	}
-	return b.errorf(c, "%s", msg)
+	return &refusedError{b.errorf(c, "%s", msg)}
 }
+
+// refusedError is the error of a ref update that the remote refused once
+// it had the pack: send then asks whether it holds the commit anyway.
+type refusedError struct{ err error }
+
+func (e *refusedError) Error() string { return e.err.Error() }
+func (e *refusedError) Unwrap() error { return e.err }
 
 // packWindow is the delta window of the repository's pack.window, as
 // pushHashes reads it; git's default of 10 when it cannot be read.

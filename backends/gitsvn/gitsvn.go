@@ -72,10 +72,18 @@ func (b *backend) Capabilities() backends.Capabilities {
 
 // Check runs `git svn --version`: git-svn is a separate package on most
 // systems (Debian's git-svn), and its Perl bindings to Subversion may be
-// missing. It cannot check the repository, which Check is not told: Push
-// checks that it is a git svn clone before sending anything.
-func (b *backend) Check(ctx context.Context) error {
-	var r *run.Runner // quiet: Check runs before anything is shown
+// missing. Then it checks that l is a git svn clone, and that the remote's
+// url, if set, is one of the clone's: before the commit, not after it.
+func (b *backend) Check(ctx context.Context, l backends.Local) error {
+	if err := b.installed(ctx); err != nil {
+		return err
+	}
+	return b.checkClone(ctx, l, "")
+}
+
+// installed runs `git svn --version`, quietly.
+func (b *backend) installed(ctx context.Context) error {
+	var r *run.Runner
 	if _, err := r.Run(ctx, run.Cmd{Name: "git", Args: []string{"svn", "--version"}}); err != nil {
 		return b.errorf(backends.Fatal, "git svn does not run (install git-svn: apt-get install git-svn): %v", err)
 	}

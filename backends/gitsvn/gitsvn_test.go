@@ -34,7 +34,7 @@ func newWorld(t *testing.T) *world {
 	t.Helper()
 	testserver.Require(t, "git", "svn", "svnadmin")
 	testserver.Env(t)
-	if err := (&backend{}).Check(t.Context()); err != nil {
+	if err := (&backend{}).installed(t.Context()); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatal(err)
 		}

@@ -123,7 +123,7 @@ func TestCheckMissing(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", t.TempDir())
-	err = b.Check(t.Context())
+	err = b.Check(t.Context(), backends.Local{})
 	if err == nil || !strings.Contains(err.Error(), "svn is not installed") {
 		t.Fatalf("Check without svn on PATH: %v", err)
 	}

@@ -140,7 +140,7 @@ func (b *backend) Capabilities() backends.Capabilities {
 
 // Check re-validates the URL and checks that svn and svnmucc run. It never
 // contacts the repository.
-func (b *backend) Check(ctx context.Context) error {
+func (b *backend) Check(ctx context.Context, _ backends.Local) error {
 	c := &backend{remote: b.remote} // Check may run while the engine pushes with b
 	if err := c.parse(); err != nil {
 		return err
