@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -128,19 +129,17 @@ func write(ctx context.Context, r *repo.Repo, opt CommitOptions, res *CommitResu
 		return err
 	}
 	res.Actions = append(res.Actions, "store the content of "+strings.Join(res.Files, " "))
-	if !opt.NoVerify {
-		hooked, err := runHooks(ctx, r, opt.HookOut, tree, res)
-		if err != nil {
+	hooked, err := runHooks(ctx, r, opt.HookOut, tree, res, opt.NoVerify)
+	if err != nil {
+		return err
+	}
+	if hooked != tree {
+		// The pre-commit hook changed what is staged (a formatter that
+		// re-adds files): commit that, as git commit does.
+		if states, err = r.StatesIn(hooked, states); err != nil {
 			return err
 		}
-		if hooked != tree {
-			// The pre-commit hook changed what is staged (a formatter that
-			// re-adds files): commit that, as git commit does.
-			if states, err = r.StatesIn(hooked, states); err != nil {
-				return err
-			}
-			tree = hooked
-		}
+		tree = hooked
 	}
 	now := time.Now()
 	authorDate, err := envDate("GIT_AUTHOR_DATE", now)
@@ -170,16 +169,38 @@ func write(ctx context.Context, r *repo.Repo, opt CommitOptions, res *CommitResu
 	}
 	res.ID = id.String()
 	res.Actions = append(res.Actions, "commit "+res.ID, "update the index for the committed files")
+	postCommitHook(ctx, r, opt.HookOut, res)
 	return nil
 }
 
-// runHooks runs pre-commit (on an index holding exactly what is committed)
-// and commit-msg (which may rewrite the message), as git commit does. go-git
-// runs no hooks, so vcsync does.
-func runHooks(ctx context.Context, r *repo.Repo, w io.Writer, tree plumbing.Hash, res *CommitResult) (plumbing.Hash, error) {
-	hooks, err := r.Hooks(ctx, "pre-commit", "commit-msg")
-	if err != nil || hooks[0] == "" && hooks[1] == "" {
+// postCommitHook runs the post-commit hook, as git commit does, even with
+// --no-verify. The commit is made: like git, vcsync only reports a hook
+// that fails.
+func postCommitHook(ctx context.Context, r *repo.Repo, w io.Writer, res *CommitResult) {
+	hooks, err := r.Hooks(ctx, "post-commit")
+	if err != nil || hooks[0] == "" {
+		return
+	}
+	res.Actions = append(res.Actions, "run the post-commit hook")
+	if err := r.RunHook(ctx, w, hooks[0], nil); err != nil {
+		res.Warnings = append(res.Warnings, "the post-commit hook failed (the commit is made): "+err.Error())
+	}
+}
+
+// runHooks runs pre-commit (on an index holding exactly what is committed),
+// prepare-commit-msg and commit-msg (which may rewrite the message), as git
+// commit -F does; noVerify skips pre-commit and commit-msg, as git's
+// --no-verify. go-git runs no hooks, so vcsync does.
+func runHooks(ctx context.Context, r *repo.Repo, w io.Writer, tree plumbing.Hash, res *CommitResult, noVerify bool) (plumbing.Hash, error) {
+	hooks, err := r.Hooks(ctx, "pre-commit", "prepare-commit-msg", "commit-msg")
+	if err != nil {
 		return tree, err
+	}
+	if noVerify {
+		hooks[0], hooks[2] = "", ""
+	}
+	if hooks[0] == "" && hooks[1] == "" && hooks[2] == "" {
+		return tree, nil
 	}
 	index, err := r.IndexOf(ctx, tree)
 	if err != nil {
@@ -196,11 +217,16 @@ func runHooks(ctx context.Context, r *repo.Repo, w io.Writer, tree plumbing.Hash
 			return tree, err
 		}
 	}
-	return tree, commitMsgHook(ctx, r, w, hooks[1], env, res)
+	if err := msgHook(ctx, r, w, hooks[1], env, res, "message"); err != nil {
+		return tree, err
+	}
+	return tree, msgHook(ctx, r, w, hooks[2], env, res)
 }
 
-// commitMsgHook runs the commit-msg hook, which may rewrite the message.
-func commitMsgHook(ctx context.Context, r *repo.Repo, w io.Writer, hook string, env []string, res *CommitResult) error {
+// msgHook runs prepare-commit-msg or commit-msg on the message, in
+// COMMIT_EDITMSG as git does; either may rewrite it. prepare-commit-msg is
+// told where the message came from ("message": given, as with -F).
+func msgHook(ctx context.Context, r *repo.Repo, w io.Writer, hook string, env []string, res *CommitResult, args ...string) error {
 	if hook == "" {
 		return nil
 	}
@@ -211,16 +237,17 @@ func commitMsgHook(ctx context.Context, r *repo.Repo, w io.Writer, hook string, 
 	if err := os.WriteFile(ps[0], []byte(res.Text), 0o644); err != nil {
 		return err
 	}
-	if err := r.RunHook(ctx, w, hook, env, ps[0]); err != nil {
+	if err := r.RunHook(ctx, w, hook, env, append([]string{ps[0]}, args...)...); err != nil {
 		return err
 	}
-	res.Actions = append(res.Actions, "run the commit-msg hook")
+	name := filepath.Base(hook)
+	res.Actions = append(res.Actions, "run the "+name+" hook")
 	b, err := os.ReadFile(ps[0])
 	if err != nil {
 		return err
 	}
 	if strings.TrimSpace(string(b)) == "" {
-		return errors.New("the commit-msg hook left an empty message; nothing committed")
+		return fmt.Errorf("the %s hook left an empty message; nothing committed", name)
 	}
 	res.Text = string(b)
 	return nil
@@ -230,13 +257,16 @@ func commitMsgHook(ctx context.Context, r *repo.Repo, w io.Writer, hook string, 
 func plannedActions(res *CommitResult, opt CommitOptions) []string {
 	a := []string{"store the content of " + strings.Join(res.Files, " ")}
 	if !opt.NoVerify {
-		a = append(a, "run the pre-commit and commit-msg hooks, if the repository has them")
+		a = append(a, "run the pre-commit, prepare-commit-msg and commit-msg hooks, if the repository has them")
+	} else {
+		a = append(a, "run the prepare-commit-msg hook, if the repository has one")
 	}
 	where := "branch " + res.Branch
 	if res.Branch == "" {
 		where = "the detached HEAD"
 	}
-	return append(a, "commit on "+where+" (parent "+res.Parent[:12]+")", "update the index for the committed files")
+	return append(a, "commit on "+where+" (parent "+res.Parent[:12]+")", "update the index for the committed files",
+		"run the post-commit hook, if the repository has one")
 }
 
 // Diff returns the diff against HEAD of exactly what Commit would commit:
