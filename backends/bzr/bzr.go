@@ -123,7 +123,7 @@ func (b *backend) Check(ctx context.Context, _ backends.Local) error {
 
 // brz runs brz in the working tree with env.
 func (b *backend) brz(ctx context.Context, l backends.Local, args ...string) ([]byte, error) {
-	return l.Runner.Run(ctx, run.Cmd{Name: "brz", Args: args, Dir: l.Root, Env: env})
+	return l.Runner.Run(ctx, run.Cmd{Name: "brz", Args: args, Dir: l.Root, Env: env, Group: true})
 }
 
 // errorf returns a classified error that names the remote.

@@ -44,7 +44,7 @@ func (b *backend) fallback(ctx context.Context, l backends.Local, target string,
 		return "", b.errorf(backends.Fatal, "%v", err)
 	}
 	var stderr bytes.Buffer
-	_, err = l.Runner.Run(ctx, run.Cmd{Name: "brz", Dir: l.Root, Env: env, Stderr: &stderr,
+	_, err = l.Runner.Run(ctx, run.Cmd{Name: "brz", Dir: l.Root, Env: env, Stderr: &stderr, Group: true,
 		Args: []string{"push", noPushLocation, "-d", f.staging, "--", target}})
 	if locked(err) {
 		return "", b.lockedError(target)
@@ -122,7 +122,7 @@ func (f *fastImport) step(ctx context.Context, revs []string, marks bool) error 
 	if stream, err = renameRefs(stream, "refs/heads/"+branchName(f.l)); err != nil {
 		return f.b.errorf(backends.Fatal, "git fast-export: %v", err)
 	}
-	_, err = f.l.Runner.Run(ctx, run.Cmd{Name: "brz", Args: append(imp, "-", f.staging), Dir: f.l.Root, Env: env, Stdin: bytes.NewReader(stream)})
+	_, err = f.l.Runner.Run(ctx, run.Cmd{Name: "brz", Args: append(imp, "-", f.staging), Dir: f.l.Root, Env: env, Stdin: bytes.NewReader(stream), Group: true})
 	if err != nil {
 		return f.b.fail(err, "brz fast-import")
 	}

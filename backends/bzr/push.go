@@ -142,7 +142,8 @@ func (b *backend) diverged(t tip, what string) error {
 // revno. -r names the commit: the git branch may have moved on since.
 func (b *backend) native(ctx context.Context, l backends.Local, target, to string) (string, error) {
 	var stderr bytes.Buffer
-	_, err := l.Runner.Run(ctx, run.Cmd{Name: "brz", Dir: l.Root, Env: env, Stderr: &stderr,
+	// Group: bzr+ssh:// and sftp:// run ssh, which a timeout must end too.
+	_, err := l.Runner.Run(ctx, run.Cmd{Name: "brz", Dir: l.Root, Env: env, Stderr: &stderr, Group: true,
 		Args: []string{"push", noPushLocation, "-d", l.Root, "-r", "git:" + to, "--", target}})
 	if locked(err) {
 		return "", b.lockedError(target)

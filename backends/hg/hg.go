@@ -125,7 +125,9 @@ func (b *backend) Check(ctx context.Context, _ backends.Local) error {
 
 // hg runs hg in the working tree with env, never interactive.
 func (b *backend) hg(ctx context.Context, l backends.Local, args ...string) ([]byte, error) {
-	return l.Runner.Run(ctx, run.Cmd{Name: "hg", Args: append([]string{"--noninteractive"}, args...), Dir: l.Root, Env: env})
+	// Group: ssh:// runs ssh, and hg convert runs git: a timeout ends them
+	// with hg.
+	return l.Runner.Run(ctx, run.Cmd{Name: "hg", Args: append([]string{"--noninteractive"}, args...), Dir: l.Root, Env: env, Group: true})
 }
 
 // errorf returns a classified error that names the remote.

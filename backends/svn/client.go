@@ -50,7 +50,8 @@ func envFor(key, remote string) string {
 // returns its stdout. what names the step for the error, which is
 // classified and never holds the password.
 func (c *client) run(ctx context.Context, what, name string, args ...string) ([]byte, error) {
-	cmd := run.Cmd{Name: name, Env: env()}
+	// Group: svn+ssh:// runs ssh, which a timeout must end too.
+	cmd := run.Cmd{Name: name, Env: env(), Group: true}
 	// Never prompt: pushes run in parallel and unattended.
 	cmd.Args = []string{"--non-interactive"}
 	if c.user != "" {
