@@ -72,13 +72,18 @@ func (b *backend) Capabilities() backends.Capabilities {
 
 // Check runs `git svn --version`: git-svn is a separate package on most
 // systems (Debian's git-svn), and its Perl bindings to Subversion may be
-// missing. Then it checks that l is a git svn clone, and that the remote's
-// url, if set, is one of the clone's: before the commit, not after it.
+// missing. Then it checks, as Push does, that l is a git svn clone whose
+// HEAD came from Subversion, and that the remote's url, if set, is the
+// clone's: before the commit, not after it.
 func (b *backend) Check(ctx context.Context, l backends.Local) error {
 	if err := b.installed(ctx); err != nil {
 		return err
 	}
-	return b.checkClone(ctx, l, "")
+	base, uerr := b.upstream(ctx, l) // base.url is "" if it failed
+	if err := b.checkClone(ctx, l, base.url); err != nil {
+		return err // not a clone, or not its URL: said first
+	}
+	return uerr
 }
 
 // installed runs `git svn --version`, quietly.

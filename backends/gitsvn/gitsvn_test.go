@@ -188,3 +188,39 @@ func appendFile(t *testing.T, name, s string) {
 		t.Fatal(err)
 	}
 }
+
+// TestCheck: before the commit, Check accepts the clone's URL (the one
+// HEAD came from, even when svn-remote.svn.url is the repository root, as
+// with git svn clone -s) and no URL; it refuses another URL, naming the
+// clone's, and a repository that is no git svn clone.
+func TestCheck(t *testing.T) {
+	w := newWorld(t)
+	repo := strings.TrimSuffix(w.trunk, "/trunk")
+	runOK(t, ".", "svn", "mkdir", "-q", "-m", "Layout", repo+"/branches", repo+"/tags")
+	std := filepath.Join(filepath.Dir(w.clone), "std")
+	runOK(t, ".", "git", "svn", "clone", "-q", "-s", repo, std)
+	plain := t.TempDir()
+	runOK(t, plain, "git", "init", "-q")
+	for _, c := range []struct {
+		dir, url string
+		want     string // "" for ok, else a part of the error
+	}{
+		{w.clone, "", ""},
+		{w.clone, w.trunk, ""},
+		{std, w.trunk, ""},
+		{std, w.trunk + "/", ""},
+		{std, "", ""},
+		{std, repo + "/branches/x", "is not this clone's Subversion URL (" + w.trunk + ", " + repo + ")"},
+		{plain, "", "is not a git svn clone"},
+		{plain, w.trunk, "is not a git svn clone"},
+	} {
+		b := &backend{remote: backends.Remote{Name: "svn", Kind: "git-svn", URL: c.url}}
+		err := b.Check(t.Context(), backends.Local{Root: c.dir})
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("Check(%s, url %q) = %v, want ok", filepath.Base(c.dir), c.url, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("Check(%s, url %q) = %v, want an error saying %q", filepath.Base(c.dir), c.url, err, c.want)
+		}
+	}
+}

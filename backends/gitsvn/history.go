@@ -106,8 +106,14 @@ func (b *backend) checkClone(ctx context.Context, l backends.Local, from string)
 			return nil
 		}
 	}
+	var known []string
+	for _, u := range urls {
+		if u != "" {
+			known = append(known, run.RedactURL(u))
+		}
+	}
 	return b.errorf(backends.Fatal, "url %s is not this clone's Subversion URL (%s): git svn dcommit would send to the latter; fix the remote's url, or leave it empty",
-		run.RedactURL(b.remote.URL), run.RedactURL(from))
+		run.RedactURL(b.remote.URL), strings.Join(known, ", "))
 }
 
 // bareURL returns u without user information nor trailing slashes, as git
