@@ -52,7 +52,8 @@ import (
 // group is killed (to leave something running, detach it with setsid).
 // File descriptor 3 is a lock (lock.go) that keeps a later push from
 // running the program again while one that a killed vcsync started still
-// runs: leave it open.
+// runs: leave it open. It holds while a process of the program keeps it;
+// ssh, which closes every inherited descriptor, is run from a shell.
 const (
 	exitRejected  = 65 // EX_DATAERR
 	exitTransient = 75 // EX_TEMPFAIL

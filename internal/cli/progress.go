@@ -7,8 +7,10 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/vcsync/vcsync/backends"
 )
@@ -29,6 +31,7 @@ type progress struct {
 	drawn   int  // live lines now on the screen
 	ticking bool // the redraw goroutine runs
 	now     func() time.Time
+	size    func() (cols, rows int) // the terminal's; nil: 80×24
 }
 
 type liveLine struct {
@@ -39,21 +42,31 @@ type liveLine struct {
 // tick is how often the running times are redrawn.
 const tick = 200 * time.Millisecond
 
-// maxWidth keeps a live line from wrapping on an 80-column terminal: a
-// wrapped line would throw off the count of lines to erase.
-const maxWidth = 79
-
 func newProgress(g *GlobalOptions) *progress {
 	p := &progress{now: time.Now}
 	if out, ok := g.IO.Out.(*os.File); ok && isTerminal(out) && !g.NoColor {
 		p.color = true
 	}
 	f, ok := g.IO.ErrOut.(*os.File)
-	if !ok || g.JSON || g.Quiet || !isTerminal(f) {
+	// -v echoes commands on the same stderr, between the live lines'
+	// redraws: it gets plain lines.
+	if !ok || g.JSON || g.Quiet || g.Verbose || !isTerminal(f) {
 		return p
 	}
 	p.w = f
+	p.size = func() (int, int) { return winsize(f) }
 	return p
+}
+
+// winsize returns the terminal's columns and rows, read at each redraw (the
+// window may be resized); 80×24 when it cannot tell.
+func winsize(f *os.File) (cols, rows int) {
+	var ws struct{ Row, Col, X, Y uint16 }
+	_, _, errno := syscall.Syscall(syscall.SYS_IOCTL, f.Fd(), syscall.TIOCGWINSZ, uintptr(unsafe.Pointer(&ws)))
+	if errno != 0 || ws.Col == 0 || ws.Row == 0 {
+		return 80, 24
+	}
+	return int(ws.Col), int(ws.Row)
 }
 
 // isTerminal reports whether f is a character device, the portable test
@@ -116,21 +129,31 @@ func (p *progress) erase() {
 }
 
 // draw writes the live lines, the cursor left at the end of the last one.
+// Each fits the terminal's width and they fit its height (the rest are
+// counted on the last line): a line that wrapped, or a cursor stopped at
+// the top of the screen, would throw off the count of lines to erase.
 func (p *progress) draw() {
 	if p.w == nil {
 		return
 	}
 	p.erase()
-	var b strings.Builder
-	now := p.now()
-	for i, l := range p.live {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(clip(fmt.Sprintf("%-12s pushing... %.1fs", l.name, now.Sub(l.start).Seconds()), maxWidth))
+	cols, rows := 80, 24
+	if p.size != nil {
+		cols, rows = p.size()
 	}
-	fmt.Fprint(p.w, b.String())
-	p.drawn = len(p.live)
+	var lines []string
+	now := p.now()
+	for _, l := range p.live {
+		lines = append(lines, fmt.Sprintf("%-12s pushing... %.1fs", l.name, now.Sub(l.start).Seconds()))
+	}
+	if room := max(rows-1, 1); len(lines) > room {
+		lines = append(lines[:room-1], fmt.Sprintf("... and %d more", len(lines)-room+1))
+	}
+	for i := range lines {
+		lines[i] = clip(lines[i], max(cols-1, 1))
+	}
+	fmt.Fprint(p.w, strings.Join(lines, "\n"))
+	p.drawn = len(lines)
 }
 
 // clip cuts s to n characters.

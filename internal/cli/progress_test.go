@@ -42,10 +42,10 @@ func TestProgressLines(t *testing.T) {
 
 func TestProgressClipAndPaint(t *testing.T) {
 	long := strings.Repeat("x", 100)
-	if got := clip(long, maxWidth); len([]rune(got)) != maxWidth || !strings.HasSuffix(got, "…") {
+	if got := clip(long, 79); len([]rune(got)) != 79 || !strings.HasSuffix(got, "…") {
 		t.Errorf("clip: %q", got)
 	}
-	if got := clip("short", maxWidth); got != "short" {
+	if got := clip("short", 79); got != "short" {
 		t.Errorf("clip(short) = %q", got)
 	}
 	p := &progress{color: true}
@@ -58,5 +58,27 @@ func TestProgressClipAndPaint(t *testing.T) {
 	p.color = false
 	if got := p.paint(backends.StatusOK, "ok"); got != "ok" {
 		t.Errorf("paint with colours off = %q", got)
+	}
+}
+
+// TestProgressFitsTerminal: on a small terminal the live lines neither wrap
+// nor outnumber its rows (the cursor could not go back up past the top),
+// and erasing takes back exactly what was drawn.
+func TestProgressFitsTerminal(t *testing.T) {
+	var buf bytes.Buffer
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	p := &progress{w: &buf, now: func() time.Time { return now }, ticking: true,
+		size: func() (int, int) { return 20, 4 }}
+	for _, n := range []string{"a", "b", "c", "d", "e"} {
+		p.start(n)
+	}
+	buf.Reset()
+	p.draw()
+	want := "\r\033[2A\033[J" + "a            pushi…\nb            pushi…\n... and 3 more"
+	if got := buf.String(); got != want {
+		t.Errorf("draw wrote\n%q\nwant\n%q", got, want)
+	}
+	if p.drawn != 3 {
+		t.Errorf("drawn = %d, want 3", p.drawn)
 	}
 }
