@@ -182,8 +182,10 @@ func postCommitHook(ctx context.Context, r *repo.Repo, w io.Writer, res *CommitR
 		return
 	}
 	res.Actions = append(res.Actions, "run the post-commit hook")
-	if err := r.RunHook(ctx, w, hooks[0], nil); err != nil {
-		res.Warnings = append(res.Warnings, "the post-commit hook failed (the commit is made): "+err.Error())
+	// Its output went to w as it ran; the warning only says how it ended.
+	_, err = r.Runner.Run(ctx, run.Cmd{Name: hooks[0], Dir: r.Root, Stderr: w})
+	if re := (*run.RunError)(nil); errors.As(err, &re) {
+		res.Warnings = append(res.Warnings, "the post-commit hook failed ("+re.Err.Error()+"); the commit is made")
 	}
 }
 

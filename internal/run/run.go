@@ -188,8 +188,6 @@ func newRunError(ctx context.Context, c Cmd, line string, cmd *exec.Cmd, stderr 
 	return &RunError{Cmd: line, Stderr: Redact(stderr, c.Secrets...), Err: err, ExitCode: code}
 }
 
-// echo writes s to w in one call under r.mu, so that parallel runs do not
-// interleave their lines.
 // Ran echoes, with -v, a program that ran outside Run: one that a library
 // started (go-git's file transport runs git-receive-pack itself), so that
 // -v shows every program vcsync caused to run.
@@ -199,6 +197,8 @@ func (r *Runner) Ran(c Cmd, d time.Duration) {
 	}
 }
 
+// echo writes s to w in one call under r.mu, so that parallel runs do not
+// interleave their lines.
 func (r *Runner) echo(w io.Writer, s string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
