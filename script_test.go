@@ -73,6 +73,14 @@ func sealEnv(env *testscript.Env) error {
 	} {
 		env.Setenv(k, v)
 	}
+	// The programs that fault scripts put a wrapper in front of, on PATH:
+	// the wrapper runs the real one as $REAL_HG, $REAL_BRZ, $REAL_SVNMUCC,
+	// wherever it is installed.
+	for _, prog := range []string{"hg", "brz", "svnmucc"} {
+		if path, err := exec.LookPath(prog); err == nil {
+			env.Setenv("REAL_"+strings.ToUpper(prog), path)
+		}
+	}
 	return nil
 }
 
