@@ -3,6 +3,7 @@ package bzr
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -46,7 +47,9 @@ func (b *backend) fallback(ctx context.Context, l backends.Local, target string,
 	var stderr bytes.Buffer
 	_, err = l.Runner.Run(ctx, run.Cmd{Name: "brz", Dir: l.Root, Env: env, Stderr: &stderr, Group: true,
 		Args: []string{"push", noPushLocation, "-d", f.staging, "--", target}})
-	if locked(err) {
+	// The lock is the target's unless brz names our scratch branch, which
+	// no one else uses.
+	if re := (*run.RunError)(nil); locked(err) && errors.As(err, &re) && !strings.Contains(re.Stderr, f.staging) {
 		return "", b.lockedError(target)
 	}
 	if err != nil {

@@ -89,6 +89,10 @@ func brief(name string, err error) string {
 	if !strings.HasPrefix(msg, name+":") {
 		msg = name + ": " + msg
 	}
+	if !svnCode.MatchString(msg) {
+		// Warnings only, or a crash: how it ended is the news.
+		msg += " (" + re.Err.Error() + ")"
+	}
 	return msg
 }
 
