@@ -48,7 +48,7 @@ tree and the refs as they were.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Author, "author", "", "`\"Name <email>\"`; must agree with the entry's author")
+	f.StringVar(&opts.Author, "author", "", "commit as `\"Name <email>\"`, which must agree with the entry's author")
 	f.BoolVar(&opts.All, "all", false, "also commit modified tracked files that the entry does not name")
 	f.BoolVar(&opts.Add, "add", false, "add named files that git does not track yet")
 	f.BoolVar(&opts.NoVerify, "no-verify", false, "skip the pre-commit and commit-msg hooks")

@@ -25,6 +25,8 @@ func (f *PushFlags) register(cmd *cobra.Command) {
 	cmd.Flags().IntVarP(&f.Jobs, "jobs", "j", 0, "pushes at once (default: vcsync.jobs, else 4)")
 	cmd.Flags().DurationVar(&f.Timeout, "timeout", 0, "give up an attempt on a remote after `DUR` (default: vcsync.timeout, else none)")
 	cmd.Flags().IntVar(&f.Retries, "retries", -1, "retry transient failures `N` times, with backoff (default: vcsync.retries, else 0)")
+	// -1 means "not given"; help says what the default is in words.
+	cmd.Flags().Lookup("retries").DefValue = "0"
 	cmd.Flags().BoolVar(&f.History, "history", false, "on a first push to Subversion, send every commit (default: one revision of the tree)")
 	cmd.Flags().StringVar(&f.Since, "since", "", "a never-pushed Subversion directory holds the tree of `COMMIT`: send what follows it")
 }
