@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/vcsync/vcsync/changelog"
+	"github.com/vcsync/vcsync/internal/config"
 	"github.com/vcsync/vcsync/internal/repo"
 )
 
@@ -79,7 +80,7 @@ func derive(ctx context.Context, r *repo.Repo, cwd string, named []string, chang
 		}
 		inputs = append(inputs, in)
 	}
-	m, err := changelog.Derive(inputs, changelog.Options{NoCoAuthorTrailers: !r.BoolConfig("vcsync", "coAuthorTrailers", true)})
+	m, err := changelog.Derive(inputs, changelog.Options{NoCoAuthorTrailers: !coAuthorTrailers(r)})
 	if err != nil {
 		return nil, err
 	}
@@ -87,6 +88,18 @@ func derive(ctx context.Context, r *repo.Repo, cwd string, named []string, chang
 		m.Author = gitAuthor(r)
 	}
 	return m, nil
+}
+
+// coAuthorTrailers reads vcsync.coAuthorTrailers as the configuration is
+// read, .git/config winning over .vcsync; true when neither sets it.
+func coAuthorTrailers(r *repo.Repo) bool {
+	if v, ok := r.BoolConfigSet("vcsync", "coAuthorTrailers"); ok {
+		return v
+	}
+	if v, ok := config.SharedBool(filepath.Join(r.Root, ".vcsync"), "coAuthorTrailers"); ok {
+		return v
+	}
+	return true
 }
 
 // changeLogPaths resolves the ChangeLogs to read: those named, or every

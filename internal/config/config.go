@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -180,9 +181,21 @@ func (c *Config) finish(order []string, sections map[string]map[string]string, s
 		for k, v := range kv {
 			r.Options[k] = v
 		}
+		// Booleans as git spells them, kept as "true" or "false".
+		for _, k := range []string{"history", "followtags"} {
+			v, set := kv[k]
+			if !set {
+				continue
+			}
+			b, ok := parseBool(v)
+			if !ok {
+				return nil, fmt.Errorf("%s: [vcsync %q] %s = %q: expected true or false", src[name+"."+k], name, k, v)
+			}
+			r.Options[k] = strconv.FormatBool(b)
+		}
 		// command needs no URL; git-svn finds it in the clone's svn-remote.
 		if r.URL == "" && r.Kind != "command" && r.Kind != "git-svn" {
-			return nil, fmt.Errorf("[vcsync %q] has no url: set it with git config vcsync.%s.url URL (or vcsync remote add)", name, name)
+			return nil, fmt.Errorf("%s: [vcsync %q] has no url: set it with git config vcsync.%s.url URL (or vcsync remote add)", sectionFile(src, name), name, name)
 		}
 		if strings.HasPrefix(r.URL, "-") {
 			return nil, fmt.Errorf("%s: [vcsync %q] url %q starts with '-': refused, as git refuses it (it would be read as an option)", src[name+".url"], name, r.URL)
@@ -193,9 +206,23 @@ func (c *Config) finish(order []string, sections map[string]map[string]string, s
 		c.Remotes, c.FromGit = gitRemotes, true
 	}
 	if c.Primary != "" && !slices.ContainsFunc(c.Remotes, func(r backends.Remote) bool { return r.Name == c.Primary }) {
-		return nil, fmt.Errorf("[vcsync] primary = %q names no configured remote", c.Primary)
+		var names []string
+		for _, r := range c.Remotes {
+			names = append(names, r.Name)
+		}
+		return nil, fmt.Errorf("[vcsync] primary = %q names no configured remote; set it to one of: %s, or remove it", c.Primary, strings.Join(names, ", "))
 	}
 	return c, nil
+}
+
+// sectionFile names a file that holds the remote's section.
+func sectionFile(src map[string]string, name string) string {
+	for _, k := range remoteKeys {
+		if f, ok := src[name+"."+k]; ok {
+			return f
+		}
+	}
+	return ""
 }
 
 // mergeGitRemotes adds a git [remote "X"] section as a git backend target,
@@ -228,6 +255,21 @@ func parseBool(v string) (bool, bool) {
 		return false, true
 	}
 	return false, false
+}
+
+// SharedBool reads a boolean key of the [vcsync] section of the file at
+// path (.vcsync), for a command that needs one key and not the remotes:
+// ok is false when the file or the key is missing or not a boolean.
+func SharedBool(path, key string) (v, ok bool) {
+	cfg, err := read(File{Name: filepath.Base(path), Path: path})
+	if err != nil {
+		return false, false
+	}
+	raw := cfg.Section("vcsync").Options.Get(key)
+	if !cfg.Section("vcsync").Options.Has(key) {
+		return false, false
+	}
+	return parseBool(raw)
 }
 
 // ValidName reports whether name can name a remote.

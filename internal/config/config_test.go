@@ -90,10 +90,12 @@ func TestLoadErrors(t *testing.T) {
 		{"", "[vcsync]\n\ttimeout = soon\n", `expected a duration`},
 		{"", "[vcsync]\n\thookMirror = maybe\n", `expected true or false`},
 		{"[vcsync \"svn\"]\n\turll = x\n", "", `.vcsync: [vcsync "svn"] unknown key "urll" (known: backend, url,`},
-		{"[vcsync \"svn\"]\n\tbackend = svn\n", "", `[vcsync "svn"] has no url`},
+		{"[vcsync \"svn\"]\n\tbackend = svn\n", "", `.vcsync: [vcsync "svn"] has no url`},
+		{"[vcsync \"s\"]\n\tbackend = svn\n\turl = file:///r\n", "[vcsync \"s\"]\n\thistory = maybe\n", `.git/config: [vcsync "s"] history = "maybe": expected true or false`},
+		{"[vcsync \"g\"]\n\turl = /a\n\tfollowTags = often\n", "", `.vcsync: [vcsync "g"] followtags = "often": expected true or false`},
 		{"[vcsync \"x\"]\n\turl = -oProxyCommand=evil\n", "", `starts with '-': refused`},
 		{"[vcsync \"-x\"]\n\turl = /a\n", "", `a remote name is letters`},
-		{"[vcsync]\n\tprimary = nope\n[vcsync \"a\"]\n\turl = /a\n", "", `primary = "nope" names no configured remote`},
+		{"[vcsync]\n\tprimary = nope\n[vcsync \"a\"]\n\turl = /a\n", "", `primary = "nope" names no configured remote; set it to one of: a, or remove it`},
 		{"[vcsync\n", "", `.vcsync: `},
 	}
 	for _, tt := range tests {
@@ -101,5 +103,37 @@ func TestLoadErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("Load(%q, %q) = %v, want an error containing %q", tt.shared, tt.local, err, tt.want)
 		}
+	}
+}
+
+// TestBoolOptions: a remote's boolean keys are read as git spells booleans
+// (a bare key is true) and handed to the backend as "true" or "false".
+func TestBoolOptions(t *testing.T) {
+	c, err := Load(files(t, "[vcsync \"s\"]\n\tbackend = svn\n\turl = file:///r\n\thistory\n[vcsync \"g\"]\n\turl = /a\n\tfollowTags = yes\n", "[vcsync \"s\"]\n\tfollowtags = off\n")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]map[string]string{}
+	for _, r := range c.Remotes {
+		got[r.Name] = map[string]string{"history": r.Options["history"], "followtags": r.Options["followtags"]}
+	}
+	want := map[string]map[string]string{"s": {"history": "true", "followtags": "false"}, "g": {"history": "", "followtags": "true"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("options (-want +got):\n%s", diff)
+	}
+}
+
+// TestSharedBool reads one key of .vcsync for a command that needs no
+// remote (vcsync message: coAuthorTrailers).
+func TestSharedBool(t *testing.T) {
+	fs := files(t, "[vcsync]\n\tcoAuthorTrailers = false\n[vcsync \"x\"]\n\turll = 1\n", "")
+	if v, ok := SharedBool(fs[0].Path, "coauthortrailers"); v || !ok {
+		t.Errorf("SharedBool = %v, %v; want false, true", v, ok)
+	}
+	if _, ok := SharedBool(fs[0].Path, "hookMirror"); ok {
+		t.Errorf("SharedBool of an unset key: ok")
+	}
+	if _, ok := SharedBool(filepath.Join(t.TempDir(), "none"), "coauthortrailers"); ok {
+		t.Errorf("SharedBool of a missing file: ok")
 	}
 }

@@ -211,16 +211,24 @@ func (r *Repo) WriteCommit(c *object.Commit) (plumbing.Hash, error) {
 // (.git/config), as git spells booleans; def when it is unset or not a
 // boolean.
 func (r *Repo) BoolConfig(section, key string, def bool) bool {
-	c, err := r.git.Config()
-	if err != nil {
-		return def
-	}
-	v := strings.ToLower(c.Raw.Section(section).Option(key))
-	switch v {
-	case "true", "yes", "on", "1":
-		return true
-	case "false", "no", "off", "0":
-		return false
+	if v, ok := r.BoolConfigSet(section, key); ok {
+		return v
 	}
 	return def
+}
+
+// BoolConfigSet reads a boolean key of .git/config; ok is false when it is
+// unset or not a boolean, so that the caller can look elsewhere.
+func (r *Repo) BoolConfigSet(section, key string) (v, ok bool) {
+	c, err := r.git.Config()
+	if err != nil {
+		return false, false
+	}
+	switch strings.ToLower(c.Raw.Section(section).Option(key)) {
+	case "true", "yes", "on", "1":
+		return true, true
+	case "false", "no", "off", "0":
+		return false, true
+	}
+	return false, false
 }
