@@ -21,7 +21,7 @@ type PushOptions struct {
 	Remotes []string                   // names; none means every configured remote
 	Exclude func(backends.Remote) bool // leaves out the remotes it returns true for
 	Jobs    int                        // pushes at once
-	Timeout time.Duration              // per attempt of each remote
+	Timeout time.Duration              // per attempt of each remote; 0 takes the configuration's, negative is none
 	Retries int                        // retries of transient failures; -1 takes the configuration's
 	Backoff time.Duration              // delay before the first retry, doubled each time; 0 is 1s
 	DryRun  bool
@@ -124,7 +124,7 @@ func preparePush(ctx context.Context, opt PushOptions) (*pusher, error) {
 	if p.opt.Jobs <= 0 {
 		p.opt.Jobs = cfg.Jobs
 	}
-	if p.opt.Timeout <= 0 {
+	if p.opt.Timeout == 0 {
 		p.opt.Timeout = cfg.Timeout
 	}
 	if p.opt.Retries < 0 {

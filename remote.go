@@ -90,26 +90,27 @@ func configFile(ctx context.Context, root string, shared bool, gitPath func(cont
 	return ps[0], ".git/config", nil
 }
 
-// RemoteRemove removes a remote's section from whichever file holds it.
-func RemoteRemove(ctx context.Context, dir, name string) error {
+// RemoteRemove removes a remote's section from both files that may hold
+// it, and returns the names of those that did (".git/config", ".vcsync").
+func RemoteRemove(ctx context.Context, dir, name string) ([]string, error) {
 	r, _, err := openAt(dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	removed := false
+	var removed []string
 	for _, shared := range []bool{false, true} {
-		file, _, err := configFile(ctx, r.Root, shared, r.GitPath)
+		file, shown, err := configFile(ctx, r.Root, shared, r.GitPath)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if _, err := r.Git(ctx, nil, "config", "-f", file, "--remove-section", "vcsync."+name); err == nil {
-			removed = true
+			removed = append(removed, shown)
 		}
 	}
-	if !removed {
-		return fmt.Errorf("no remote named %q in .git/config or .vcsync", name)
+	if len(removed) == 0 {
+		return nil, fmt.Errorf("no remote named %q in .git/config or .vcsync", name)
 	}
-	return nil
+	return removed, nil
 }
 
 // RemoteStatus is what vcsync status shows of one remote.

@@ -9,8 +9,9 @@ import (
 func NewCmdDiff(g *GlobalOptions) *cobra.Command {
 	var all, add bool
 	cmd := &cobra.Command{
-		Use:   "diff [CHANGELOG...]",
-		Short: "Print the diff of exactly the files the new entry names",
+		Use:         "diff [CHANGELOG...]",
+		Annotations: noJSON,
+		Short:       "Print the diff of exactly the files the new entry names",
 		Long: `Print the diff against HEAD of what vcsync commit would commit: the
 ChangeLog(s) and the files their new entries name, after the same checks.`,
 		Example: `  vcsync diff

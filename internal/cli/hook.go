@@ -16,11 +16,13 @@ func NewCmdHook(g *GlobalOptions) *cobra.Command {
 		Short:   "Install or remove the git pre-push hook that checks and mirrors pushes",
 		Example: `  vcsync hook install`,
 		Args:    usageArgs(cobra.NoArgs),
+		RunE:    needSubcommand,
 	}
 	var force bool
 	install := &cobra.Command{
-		Use:   "install",
-		Short: "Install the pre-push hook (a foreign hook is kept and chained)",
+		Use:         "install",
+		Annotations: noJSON,
+		Short:       "Install the pre-push hook (a foreign hook is kept and chained)",
 		Long: `Install vcsync's pre-push hook in the directory git uses for hooks
 (core.hooksPath, linked worktrees included). An existing pre-push hook is
 moved to pre-push.vcsync-chained and runs first, with the same arguments
@@ -49,10 +51,11 @@ and input; its refusal stops the push. Set VCSYNC=0 to disable the hook.`,
 	}
 	install.Flags().BoolVar(&force, "force", false, "chain the current pre-push hook even if an older chained one exists (it is dropped)")
 	uninstall := &cobra.Command{
-		Use:     "uninstall",
-		Short:   "Remove vcsync's pre-push hook and restore the chained one",
-		Example: `  vcsync hook uninstall`,
-		Args:    usageArgs(cobra.NoArgs),
+		Use:         "uninstall",
+		Annotations: noJSON,
+		Short:       "Remove vcsync's pre-push hook and restore the chained one",
+		Example:     `  vcsync hook uninstall`,
+		Args:        usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if g.DryRun {
 				fmt.Fprintln(g.IO.Out, "would remove the pre-push hook and restore a chained one")
@@ -69,8 +72,9 @@ and input; its refusal stops the push. Set VCSYNC=0 to disable the hook.`,
 		},
 	}
 	runCmd := &cobra.Command{
-		Use:   "run pre-push REMOTE URL",
-		Short: "What the installed hook runs (reads git's ref lines on stdin)",
+		Use:         "run pre-push REMOTE URL",
+		Annotations: noJSON,
+		Short:       "What the installed hook runs (reads git's ref lines on stdin)",
 		Example: `  echo "refs/heads/main $(git rev-parse HEAD) refs/heads/main $(git rev-parse origin/main)" |
     vcsync hook run pre-push origin "$(git remote get-url origin)"`,
 		Args: usageArgs(cobra.ExactArgs(3)),

@@ -23,7 +23,7 @@ type PushFlags struct {
 
 func (f *PushFlags) register(cmd *cobra.Command) {
 	cmd.Flags().IntVarP(&f.Jobs, "jobs", "j", 0, "pushes at once (default: vcsync.jobs, else 4)")
-	cmd.Flags().DurationVar(&f.Timeout, "timeout", 0, "give up an attempt on a remote after `DUR` (default: vcsync.timeout, else none)")
+	cmd.Flags().DurationVar(&f.Timeout, "timeout", 0, "give up an attempt on a remote after `DUR`, 0 for never (default: vcsync.timeout, else none)")
 	cmd.Flags().IntVar(&f.Retries, "retries", -1, "retry transient failures `N` times, with backoff (default: vcsync.retries, else 0)")
 	// -1 means "not given"; help says what the default is in words.
 	cmd.Flags().Lookup("retries").DefValue = "0"
@@ -31,11 +31,36 @@ func (f *PushFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.Since, "since", "", "a never-pushed Subversion directory holds the tree of `COMMIT`: send what follows it")
 }
 
+// check refuses values that mean nothing, as usage errors; --timeout 0
+// given on the command line means no timeout, whatever the configuration.
+func (f *PushFlags) check(cmd *cobra.Command) error {
+	fl := cmd.Flags()
+	switch {
+	case fl.Changed("jobs") && f.Jobs < 1:
+		return &FlagError{Err: fmt.Errorf("--jobs %d: expected 1 or more pushes at once", f.Jobs)}
+	case fl.Changed("retries") && f.Retries < 0:
+		return &FlagError{Err: fmt.Errorf("--retries %d: expected 0 or more", f.Retries)}
+	case fl.Changed("timeout") && f.Timeout < 0:
+		return &FlagError{Err: fmt.Errorf("--timeout %s: expected a positive duration, or 0 for none", f.Timeout)}
+	case fl.Changed("timeout") && f.Timeout == 0:
+		f.Timeout = -1
+	}
+	return nil
+}
+
 // options builds the core's PushOptions, with a reporter that prints each
-// remote's line as it finishes (text mode only).
+// remote's line as it finishes (text mode only; with -q, only the remotes
+// that did not end ok or up to date: those are errors).
 func (f *PushFlags) options(g *GlobalOptions, remotes []string) vcsync.PushOptions {
 	o := vcsync.PushOptions{Dir: g.Dir, Remotes: remotes, Jobs: f.Jobs, Timeout: f.Timeout, Retries: f.Retries, History: f.History, Since: f.Since,
 		DryRun: g.DryRun, Runner: g.runner(), Registry: all.Registry()}
+	if g.Quiet && !g.JSON {
+		o.OnDone = func(r vcsync.RemoteResult) {
+			if r.Plan == "" && r.Status != backends.StatusOK && r.Status != backends.StatusUpToDate {
+				fmt.Fprintln(g.IO.Out, remoteLine(r))
+			}
+		}
+	}
 	if !g.JSON && !g.Quiet {
 		p := newProgress(g)
 		o.OnStart = p.start
@@ -67,6 +92,9 @@ is missing.`,
   vcsync push github --timeout 30s --retries 2
   vcsync push --dry-run`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := f.check(cmd); err != nil {
+				return err
+			}
 			rs, err := vcsync.Push(cmd.Context(), f.options(g, args))
 			if err != nil && rs == nil {
 				return err

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,11 +18,13 @@ func NewCmdRemote(g *GlobalOptions) *cobra.Command {
 		Example: `  vcsync remote add github git@github.com:me/proj.git
   vcsync remote list`,
 		Args: usageArgs(cobra.NoArgs),
+		RunE: needSubcommand,
 	}
 	var spec vcsync.RemoteSpec
 	add := &cobra.Command{
-		Use:   "add NAME URL",
-		Short: "Add a remote (to .git/config, or .vcsync with --shared)",
+		Use:         "add NAME URL",
+		Annotations: noJSON,
+		Short:       "Add a remote (to .git/config, or .vcsync with --shared)",
 		Example: `  vcsync remote add github git@github.com:me/proj.git --branch main
   vcsync remote add svn svn+ssh://svn.example.org/repos/proj/trunk --backend svn --shared`,
 		Args: usageArgs(cobra.ExactArgs(2)),
@@ -52,16 +55,21 @@ func NewCmdRemote(g *GlobalOptions) *cobra.Command {
 		},
 	}
 	remove := &cobra.Command{
-		Use:     "remove NAME",
-		Short:   "Remove a remote",
-		Example: `  vcsync remote remove github`,
-		Args:    usageArgs(cobra.ExactArgs(1)),
+		Use:         "remove NAME",
+		Annotations: noJSON,
+		Short:       "Remove a remote (from .git/config and .vcsync, wherever it is)",
+		Example:     `  vcsync remote remove github`,
+		Args:        usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if g.DryRun {
 				fmt.Fprintf(g.IO.Out, "would remove remote %s\n", args[0])
 				return nil
 			}
-			return vcsync.RemoteRemove(cmd.Context(), g.Dir, args[0])
+			files, err := vcsync.RemoteRemove(cmd.Context(), g.Dir, args[0])
+			if err == nil && !g.Quiet {
+				fmt.Fprintf(g.IO.ErrOut, "vcsync: removed remote %s from %s\n", args[0], strings.Join(files, " and "))
+			}
+			return err
 		},
 	}
 	cmd.AddCommand(add, list, remove)

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/vcsync/vcsync"
 )
 
 // GlobalOptions are the flags every command takes (DESIGN.md, "Common
@@ -42,6 +44,21 @@ publishes to.`,
 			if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
 				g.NoColor = true
 			}
+			if g.Dir != "" {
+				if fi, err := os.Stat(g.Dir); err != nil || !fi.IsDir() {
+					return &FlagError{Err: fmt.Errorf("-C %s: no such directory", g.Dir)}
+				}
+			}
+			if g.JSON && cmd.Annotations[noJSONKey] != "" {
+				return &FlagError{Err: fmt.Errorf("--json: %s has no JSON output", cmd.CommandPath())}
+			}
+			// Every command that commits has --author: checked here, as a
+			// usage error, before anything runs.
+			if f := cmd.Flags().Lookup("author"); f != nil && f.Changed {
+				if _, err := vcsync.ParseIdent(f.Value.String()); err != nil {
+					return &FlagError{Err: err}
+				}
+			}
 			return nil
 		},
 	}
@@ -62,7 +79,7 @@ publishes to.`,
 	root.Use = "vcsync [CHANGELOG...]"
 	root.Args = cobra.ArbitraryArgs
 	root.RunE = func(cmd *cobra.Command, args []string) error { return syncRun(cmd, g, c, &pf, args) }
-	root.Flags().StringVar(&c.Author, "author", "", "`\"Name <email>\"`; must agree with the entry's author")
+	root.Flags().StringVar(&c.Author, "author", "", "commit as `\"Name <email>\"`, which must agree with the entry's author")
 	root.Flags().BoolVar(&c.All, "all", false, "also commit modified tracked files that the entry does not name")
 	root.Flags().BoolVar(&c.Add, "add", false, "add named files that git does not track yet")
 	root.Flags().BoolVar(&c.NoVerify, "no-verify", false, "skip the pre-commit and commit-msg hooks")
@@ -77,7 +94,35 @@ publishes to.`,
 		NewCmdDiff(g),
 		NewCmdVersion(g),
 	)
+	// cobra's completion command prints its help, exit 0, for a missing or
+	// unknown shell: a usage error here, as everywhere else.
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Args = usageArgs(cobra.NoArgs)
+			c.RunE = needSubcommand
+		}
+	}
 	return root
+}
+
+// noJSON marks the commands that have no JSON output: --json is refused
+// there rather than silently ignored.
+var noJSON = map[string]string{noJSONKey: "true"}
+
+const noJSONKey = "vcsync/no-json"
+
+// needSubcommand is the RunE of a command that only groups others (remote,
+// hook, completion): run alone, it is a usage error naming them. An
+// unknown one is refused before, by its Args.
+func needSubcommand(cmd *cobra.Command, _ []string) error {
+	var names []string
+	for _, c := range cmd.Commands() {
+		if c.IsAvailableCommand() {
+			names = append(names, c.Name())
+		}
+	}
+	return &FlagError{Err: fmt.Errorf("%s needs a subcommand: %s", cmd.CommandPath(), strings.Join(names, ", "))}
 }
 
 // usageArgs wraps a cobra argument check so that its error is a usage error.

@@ -12,6 +12,9 @@ import (
 // syncRun is the main job, "vcsync [CHANGELOG...]": check every remote's
 // setup, commit the new entry if there is one, push everywhere.
 func syncRun(cmd *cobra.Command, g *GlobalOptions, c *CommitOptions, f *PushFlags, args []string) error {
+	if err := f.check(cmd); err != nil {
+		return err
+	}
 	for _, a := range args {
 		p := a
 		if g.Dir != "" && !filepath.IsAbs(p) {
