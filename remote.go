@@ -20,47 +20,65 @@ import (
 // RemoteSpec is a remote to add.
 type RemoteSpec struct {
 	Name, URL, Backend, Branch string
-	Shared                     bool // write .vcsync (committed) rather than .git/config
+	Command                    string // the program of a command remote
+	Shared                     bool   // write .vcsync (committed) rather than .git/config
+}
+
+// RemoteAdded is what RemoteAdd did.
+type RemoteAdded struct {
+	File string // ".git/config" or ".vcsync"
+	// Dropped are the git remotes that vcsync pushed to while it had no
+	// remote of its own, and no longer does: the user should know.
+	Dropped []string
 }
 
 // RemoteAdd configures a remote. Like git remote add, it accepts a URL that
 // cannot be reached yet; it refuses names and URLs that a program could
 // take for options, and an unknown backend.
-func RemoteAdd(ctx context.Context, dir string, spec RemoteSpec, reg backends.Registry) (file string, err error) {
+func RemoteAdd(ctx context.Context, dir string, spec RemoteSpec, reg backends.Registry) (RemoteAdded, error) {
 	r, _, err := openAt(dir)
 	if err != nil {
-		return "", err
+		return RemoteAdded{}, err
 	}
 	if !config.ValidName(spec.Name) {
-		return "", fmt.Errorf("remote name %q: use letters, digits, '.', '_' and '-', not starting with '-' or '.'", spec.Name)
+		return RemoteAdded{}, fmt.Errorf("remote name %q: use letters, digits, '.', '_' and '-', not starting with '-' or '.'", spec.Name)
 	}
 	if spec.Backend == "" {
 		spec.Backend = "git"
 	}
-	rm := backends.Remote{Name: spec.Name, Kind: spec.Backend, URL: spec.URL, Branch: spec.Branch}
+	if spec.URL == "" && spec.Backend != "command" && spec.Backend != "git-svn" {
+		return RemoteAdded{}, fmt.Errorf("remote %s: the %s backend needs a URL: vcsync remote add %s URL", spec.Name, spec.Backend, spec.Name)
+	}
+	if spec.Command != "" && spec.Backend != "command" {
+		return RemoteAdded{}, fmt.Errorf("remote %s: --command is for --backend command", spec.Name)
+	}
+	rm := backends.Remote{Name: spec.Name, Kind: spec.Backend, URL: spec.URL, Branch: spec.Branch, Options: map[string]string{}}
+	if spec.Command != "" {
+		rm.Options["command"] = spec.Command
+	}
 	if strings.HasPrefix(spec.URL, "-") {
-		return "", fmt.Errorf("URL %q starts with '-': refused (a program would read it as an option)", spec.URL)
+		return RemoteAdded{}, fmt.Errorf("URL %q starts with '-': refused (a program would read it as an option)", spec.URL)
 	}
 	if red := run.RedactURL(spec.URL); red != spec.URL {
 		// Secrets never sit in the configuration (with --shared it is even
 		// committed), nor in a git command line.
-		return "", fmt.Errorf("URL %s holds a password or token: refused; give credentials through git's credential helper, VCSYNC_TOKEN_<REMOTE>, ssh-agent or VCSYNC_SVN_PASSWORD instead", red)
+		return RemoteAdded{}, fmt.Errorf("URL %s holds a password or token: refused; give credentials through git's credential helper, VCSYNC_TOKEN_<REMOTE>, ssh-agent or VCSYNC_SVN_PASSWORD instead", red)
 	}
 	if _, err := reg.New(rm); err != nil {
-		return "", err
+		return RemoteAdded{}, err
 	}
 	cfg, err := loadConfig(ctx, r)
 	if err != nil {
-		return "", err
+		return RemoteAdded{}, err
 	}
 	for _, existing := range cfg.Remotes {
 		if existing.Name == spec.Name && !cfg.FromGit {
-			return "", fmt.Errorf("remote %s exists already; vcsync remote remove %s first", spec.Name, spec.Name)
+			return RemoteAdded{}, fmt.Errorf("remote %s exists already; vcsync remote remove %s first", spec.Name, spec.Name)
 		}
 	}
 	file, name, err := configFile(ctx, r.Root, spec.Shared, r.GitPath)
 	if err != nil {
-		return "", err
+		return RemoteAdded{}, err
 	}
 	set := func(key, value string) error {
 		if value == "" {
@@ -69,12 +87,20 @@ func RemoteAdd(ctx context.Context, dir string, spec RemoteSpec, reg backends.Re
 		_, err := r.Git(ctx, nil, "config", "-f", file, "vcsync."+spec.Name+"."+key, value)
 		return err
 	}
-	for _, kv := range [][2]string{{"backend", spec.Backend}, {"url", spec.URL}, {"branch", spec.Branch}} {
+	for _, kv := range [][2]string{{"backend", spec.Backend}, {"url", spec.URL}, {"branch", spec.Branch}, {"command", spec.Command}} {
 		if err := set(kv[0], kv[1]); err != nil {
-			return "", err
+			return RemoteAdded{}, err
 		}
 	}
-	return name, nil
+	added := RemoteAdded{File: name}
+	if cfg.FromGit {
+		for _, g := range cfg.Remotes {
+			if g.Name != spec.Name {
+				added.Dropped = append(added.Dropped, g.Name)
+			}
+		}
+	}
+	return added, nil
 }
 
 // configFile is the file remote add writes: .vcsync with shared, else the
@@ -92,25 +118,33 @@ func configFile(ctx context.Context, root string, shared bool, gitPath func(cont
 
 // RemoteRemove removes a remote's section from both files that may hold
 // it, and returns the names of those that did (".git/config", ".vcsync").
-func RemoteRemove(ctx context.Context, dir, name string) ([]string, error) {
+// A primary = NAME that named it goes too (primaryIn names those files):
+// it would name no remote, and every later command would refuse the
+// configuration.
+func RemoteRemove(ctx context.Context, dir, name string) (removed, primaryIn []string, err error) {
 	r, _, err := openAt(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var removed []string
 	for _, shared := range []bool{false, true} {
 		file, shown, err := configFile(ctx, r.Root, shared, r.GitPath)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if _, err := r.Git(ctx, nil, "config", "-f", file, "--remove-section", "vcsync."+name); err == nil {
 			removed = append(removed, shown)
 		}
+		if out, err := r.Git(ctx, nil, "config", "-f", file, "--get", "vcsync.primary"); err == nil && strings.TrimSpace(string(out)) == name {
+			if _, err := r.Git(ctx, nil, "config", "-f", file, "--unset", "vcsync.primary"); err != nil {
+				return removed, primaryIn, err
+			}
+			primaryIn = append(primaryIn, shown)
+		}
 	}
 	if len(removed) == 0 {
-		return nil, fmt.Errorf("no remote named %q in .git/config or .vcsync", name)
+		return nil, primaryIn, fmt.Errorf("no remote named %q in .git/config or .vcsync", name)
 	}
-	return removed, nil
+	return removed, primaryIn, nil
 }
 
 // RemoteStatus is what vcsync status shows of one remote.

@@ -22,27 +22,37 @@ func NewCmdRemote(g *GlobalOptions) *cobra.Command {
 	}
 	var spec vcsync.RemoteSpec
 	add := &cobra.Command{
-		Use:         "add NAME URL",
+		Use:         "add NAME [URL]",
 		Annotations: noJSON,
 		Short:       "Add a remote (to .git/config, or .vcsync with --shared)",
 		Example: `  vcsync remote add github git@github.com:me/proj.git --branch main
-  vcsync remote add svn svn+ssh://svn.example.org/repos/proj/trunk --backend svn --shared`,
-		Args: usageArgs(cobra.ExactArgs(2)),
+  vcsync remote add svn svn+ssh://svn.example.org/repos/proj/trunk --backend svn --shared
+  vcsync remote add svn --backend git-svn        # the clone's own Subversion URL
+  vcsync remote add deploy --backend command --command 'scripts/deploy --prod'`,
+		Args: usageArgs(cobra.RangeArgs(1, 2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			spec.Name, spec.URL = args[0], args[1]
+			spec.Name = args[0]
+			if len(args) == 2 {
+				spec.URL = args[1]
+			}
 			if g.DryRun {
 				fmt.Fprintf(g.IO.Out, "would add remote %s (%s) to %s\n", spec.Name, spec.Backend, map[bool]string{false: ".git/config", true: ".vcsync"}[spec.Shared])
 				return nil
 			}
-			file, err := vcsync.RemoteAdd(cmd.Context(), g.Dir, spec, all.Registry())
+			added, err := vcsync.RemoteAdd(cmd.Context(), g.Dir, spec, all.Registry())
 			if err == nil && !g.Quiet {
-				fmt.Fprintf(g.IO.ErrOut, "vcsync: added remote %s to %s\n", spec.Name, file)
+				fmt.Fprintf(g.IO.ErrOut, "vcsync: added remote %s to %s\n", spec.Name, added.File)
+			}
+			if len(added.Dropped) > 0 {
+				g.warn("vcsync now pushes to its own remotes only, no longer to the git remotes %s: add those you want with vcsync remote add NAME URL",
+					strings.Join(added.Dropped, ", "))
 			}
 			return err
 		},
 	}
 	add.Flags().StringVar(&spec.Backend, "backend", "git", "the backend: "+fmt.Sprint(all.Registry().Kinds()))
 	add.Flags().StringVar(&spec.Branch, "branch", "", "the remote branch (default: the local branch's name)")
+	add.Flags().StringVar(&spec.Command, "command", "", "the `PROGRAM [ARGS...]` of a command remote")
 	add.Flags().BoolVar(&spec.Shared, "shared", false, "write .vcsync, the configuration committed for the team")
 	list := &cobra.Command{
 		Use:   "list",
@@ -65,9 +75,13 @@ func NewCmdRemote(g *GlobalOptions) *cobra.Command {
 				fmt.Fprintf(g.IO.Out, "would remove remote %s\n", args[0])
 				return nil
 			}
-			files, err := vcsync.RemoteRemove(cmd.Context(), g.Dir, args[0])
+			files, primaryIn, err := vcsync.RemoteRemove(cmd.Context(), g.Dir, args[0])
 			if err == nil && !g.Quiet {
 				fmt.Fprintf(g.IO.ErrOut, "vcsync: removed remote %s from %s\n", args[0], strings.Join(files, " and "))
+			}
+			if len(primaryIn) > 0 {
+				g.warn("%s was the primary remote: primary removed from %s too; name another with git config vcsync.primary NAME",
+					args[0], strings.Join(primaryIn, " and "))
 			}
 			return err
 		},
