@@ -31,11 +31,14 @@ func TestNew(t *testing.T) {
 		{"file://otherhost/srv/svn", "local path"},
 		{"svn:///trunk", "no host"},
 		{"https://host/trunk?p=1", "no query"},
+		{"svn://alice:s3cret@host/trunk", `url "svn://alice:***@host/trunk" holds a password: set VCSYNC_SVN_USERNAME`},
 	} {
 		_, err := New(backends.Remote{Name: "svn", Kind: "svn", URL: tc.url})
 		switch {
 		case tc.want == "" && err != nil:
 			t.Errorf("New(%q): %v", tc.url, err)
+		case err != nil && strings.Contains(err.Error(), "s3cret"):
+			t.Errorf("New(%q): the error shows the password: %v", tc.url, err)
 		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
 			t.Errorf("New(%q) = %v, want an error with %q", tc.url, err, tc.want)
 		case err != nil && backends.ClassOf(err) != backends.Fatal:

@@ -117,6 +117,11 @@ func (b *backend) parse() error {
 	if strings.HasPrefix(u.Host, "-") || strings.HasPrefix(u.User.Username(), "-") {
 		return b.errorf(backends.Fatal, "url %q: host or user begins with '-': refused", run.RedactURL(raw))
 	}
+	// svn takes the URL in argv, which every user of the machine can read:
+	// the password goes on stdin (VCSYNC_SVN_PASSWORD), never there.
+	if _, has := u.User.Password(); has {
+		return b.errorf(backends.Fatal, "url %q holds a password: set VCSYNC_SVN_USERNAME and VCSYNC_SVN_PASSWORD instead, or let svn's own credential cache hold it", run.RedactURL(raw))
+	}
 	if u.Scheme == "file" {
 		if u.Host != "" && u.Host != "localhost" {
 			return b.errorf(backends.Fatal, "url %q: a file:// URL names a local path (file:///path)", run.RedactURL(raw))
