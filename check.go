@@ -8,7 +8,9 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/vcsync/vcsync/changelog"
 	"github.com/vcsync/vcsync/internal/repo"
@@ -140,24 +142,39 @@ func checkEditors(r *repo.Repo, files []string) error {
 	for _, f := range files {
 		dir, base := path.Split(f)
 		at := func(name string) string { return filepath.Join(r.Root, filepath.FromSlash(dir+name)) }
-		for _, lock := range []string{".#" + base, "#" + base + "#"} {
-			if _, err := os.Lstat(at(lock)); err == nil {
+		lock := ".#" + base
+		if target, err := os.Readlink(at(lock)); err == nil {
+			if pid, gone := emacsGone(target); gone {
+				problems = append(problems, fmt.Sprintf("%s: %s%s is the lock of an Emacs that is gone (pid %d); delete it, then run vcsync again", f, dir, lock, pid))
+			} else {
 				problems = append(problems, fmt.Sprintf("%s has unsaved changes in Emacs (%s%s exists); save it, then run vcsync again", f, dir, lock))
 			}
 		}
+		if auto := "#" + base + "#"; exists(at(auto)) {
+			problems = append(problems, fmt.Sprintf("%s has unsaved changes in Emacs (%s%s exists); save it, then run vcsync again (if that Emacs is gone: M-x recover-file, or delete %s%s)", f, dir, auto, dir, auto))
+		}
 		for _, ext := range []string{"swp", "swo", "swn", "swm"} {
-			swap := "." + base + "." + ext
-			if vimModified(at(swap)) {
-				problems = append(problems, fmt.Sprintf("%s has unsaved changes in Vim (%s%s); save it, then run vcsync again", f, dir, swap))
-				continue
-			}
+			swaps := []string{at("." + base + "." + ext)}
 			for _, sd := range swapDirs {
 				for _, root := range roots {
-					swap := filepath.Join(sd, strings.ReplaceAll(filepath.Join(root, filepath.FromSlash(f)), string(filepath.Separator), "%")+"."+ext)
-					if vimModified(swap) {
-						problems = append(problems, fmt.Sprintf("%s has unsaved changes in Vim (%s); save it, then run vcsync again", f, swap))
-					}
+					swaps = append(swaps, filepath.Join(sd, strings.ReplaceAll(filepath.Join(root, filepath.FromSlash(f)), string(filepath.Separator), "%")+"."+ext))
 				}
+			}
+			for i, swap := range swaps {
+				modified, pid := vimSwap(swap)
+				if !modified {
+					continue
+				}
+				shown := swap
+				if i == 0 {
+					shown = dir + "." + base + "." + ext
+				}
+				if pid > 0 && !alive(pid) {
+					problems = append(problems, fmt.Sprintf("%s has unsaved changes in Vim (%s), but that Vim (pid %d) is gone: recover them with vim -r %s, or delete %s; then run vcsync again", f, shown, pid, f, shown))
+				} else {
+					problems = append(problems, fmt.Sprintf("%s has unsaved changes in Vim (%s); save it, then run vcsync again", f, shown))
+				}
+				break
 			}
 		}
 	}
@@ -165,6 +182,39 @@ func checkEditors(r *repo.Repo, files []string) error {
 		return errors.New(strings.Join(problems, "\n"))
 	}
 	return nil
+}
+
+// exists reports whether path names anything, a dangling symlink included.
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}
+
+// emacsGone reads an Emacs lock's target, "user@host.pid:boot" (or without
+// ":boot"), and reports the pid and true when the lock is this machine's
+// and that process is gone: a lock left by an Emacs that was killed.
+func emacsGone(target string) (int, bool) {
+	_, hostPid, ok := strings.Cut(target, "@")
+	if !ok {
+		return 0, false
+	}
+	hostPid, _, _ = strings.Cut(hostPid, ":")
+	dot := strings.LastIndex(hostPid, ".")
+	if dot < 0 {
+		return 0, false
+	}
+	pid, err := strconv.Atoi(hostPid[dot+1:])
+	host, herr := os.Hostname()
+	if err != nil || herr != nil || hostPid[:dot] != host || pid <= 0 {
+		return 0, false
+	}
+	return pid, !alive(pid)
+}
+
+// alive reports whether the process pid exists on this machine.
+func alive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // swapDirs are the directories where Vim and Neovim keep swap files named
@@ -192,19 +242,28 @@ func swapDirs() []string {
 	}
 }
 
-// vimModified reports whether a Vim swap file exists and marks its buffer
-// as modified. Block 0 of a swap file holds the "dirty" byte at offset 1007
-// (0x55 when modified: Vim's memline.c, b0_dirty); a swap file too short to
-// tell is taken as modified.
-func vimModified(swap string) bool {
+// vimSwap reads a Vim swap file's block 0: whether it exists and marks its
+// buffer as modified (the "dirty" byte at offset 1007, 0x55 when modified:
+// Vim's memline.c, b0_dirty; a swap file too short to tell is taken as
+// modified), and the pid of the Vim that wrote it (b0_pid at 24, least
+// significant byte first); pid is 0 when the swap file is another
+// machine's (b0_hname at 68) or cannot tell.
+func vimSwap(swap string) (modified bool, pid int) {
 	f, err := os.Open(swap)
 	if err != nil {
-		return false
+		return false, 0
 	}
 	defer f.Close()
 	b := make([]byte, 1008)
 	if n, _ := f.Read(b); n < len(b) || string(b[:2]) != "b0" {
-		return true
+		return true, 0
 	}
-	return b[1007] == 0x55
+	if b[1007] != 0x55 {
+		return false, 0
+	}
+	host, _, _ := strings.Cut(string(b[68:108]), "\x00")
+	if h, err := os.Hostname(); err != nil || host != h {
+		return true, 0
+	}
+	return true, int(b[24]) | int(b[25])<<8 | int(b[26])<<16 | int(b[27])<<24
 }
