@@ -183,7 +183,11 @@ func (e *engine) plan(ctx context.Context, t target, res RemoteResult) RemoteRes
 	if e.p.opt.pending {
 		what += ", and the new commit"
 	}
-	res.Status, res.Plan = backends.StatusSkipped, "would push "+what+" to "+run.RedactURL(t.remote.URL)
+	where := run.RedactURL(t.remote.URL)
+	if where == "" {
+		where = "its " + t.remote.Kind + " default" // git-svn: the clone's svn-remote
+	}
+	res.Status, res.Plan = backends.StatusSkipped, "would push "+what+" to "+where
 	return res
 }
 

@@ -158,7 +158,7 @@ func remoteDetail(r vcsync.RemoteResult) string {
 	case r.Status == backends.StatusOK:
 		detail = fmt.Sprintf("ok %s (%.1fs)", r.Revision, r.Duration.Seconds())
 	case r.Err != nil:
-		msg := strings.ReplaceAll(run.Redact(r.Err.Error()), "\n", " ")
+		msg := strings.Join(strings.Fields(run.Redact(r.Err.Error())), " ") // one line
 		detail = fmt.Sprintf("%s: %s", r.Status, msg)
 		if r.Attempts > 1 {
 			detail += fmt.Sprintf(" (after %d attempts)", r.Attempts)

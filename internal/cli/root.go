@@ -97,6 +97,9 @@ publishes to.`,
 	// cobra's completion command prints its help, exit 0, for a missing or
 	// unknown shell: a usage error here, as everywhere else.
 	root.InitDefaultCompletionCmd()
+	// vcsync --version, as most programs have; vcsync version has --json.
+	root.Version = version()
+	root.SetVersionTemplate("vcsync {{.Version}}\n")
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {
 			c.Args = usageArgs(cobra.NoArgs)

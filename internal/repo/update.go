@@ -80,6 +80,10 @@ func (r *Repo) Hooks(ctx context.Context, names ...string) ([]string, error) {
 // with args, its output shown to the user on w.
 func (r *Repo) RunHook(ctx context.Context, w io.Writer, path string, env []string, args ...string) error {
 	_, err := r.Runner.Run(ctx, run.Cmd{Name: path, Args: args, Dir: r.Root, Env: env, Stderr: w})
+	if re := (*run.RunError)(nil); w != nil && errors.As(err, &re) {
+		// Its output went to w as it ran: not twice.
+		return fmt.Errorf("the %s hook refused the commit (%w)", filepath.Base(path), re.Err)
+	}
 	if err != nil {
 		return fmt.Errorf("the %s hook refused the commit: %w", filepath.Base(path), err)
 	}
