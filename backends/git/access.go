@@ -83,7 +83,13 @@ func (a *access) failed(ctx context.Context, b *backend, err error) error {
 	if a.cred != nil && errors.Is(err, transport.ErrAuthenticationRequired) {
 		a.runner.tell(ctx, "reject", a.cred)
 	}
-	msg := strings.TrimSpace(redact(err.Error(), a.secrets...))
+	// go-git's "authentication required: " has nothing after the colon
+	// when the server says nothing.
+	// when the server says nothing, and says it twice when it says that.
+	msg := strings.TrimSuffix(strings.TrimSpace(redact(err.Error(), a.secrets...)), ":")
+	if first, rest, ok := strings.Cut(msg, ": "); ok && first == rest {
+		msg = first
+	}
 	if c == backends.Auth && a.hint != "" {
 		msg += " (" + a.hint + ")"
 	}

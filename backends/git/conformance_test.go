@@ -175,3 +175,27 @@ func appendFile(t testing.TB, name, s string) {
 		t.Fatal(err)
 	}
 }
+
+// TestHTTPSAuthHints: a refused https push says what to do about it: which
+// token variable was refused, or, with no credentials at all, which one to
+// set; never the token itself.
+func TestHTTPSAuthHints(t *testing.T) {
+	testserver.Env(t)
+	base, _ := httpsServer(t, tokenUser, "t0ken")
+	dir, head := newLocal(t, 1)
+	t.Setenv("VCSYNC_TOKEN_WEB", "wr0ng")
+	b, err := New(backends.Remote{Name: "web", Kind: "git", URL: base + "/r.git"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = b.Push(t.Context(), backends.Local{Root: dir, Branch: "main"}, backends.Range{To: head})
+	if backends.ClassOf(err) != backends.Auth || !strings.Contains(err.Error(), "(the token in VCSYNC_TOKEN_WEB was refused)") ||
+		strings.Contains(err.Error(), "wr0ng") || strings.Contains(err.Error(), "required:") {
+		t.Errorf("with a wrong token: %v (class %v); want auth, naming VCSYNC_TOKEN_WEB", err, backends.ClassOf(err))
+	}
+	t.Setenv("VCSYNC_TOKEN_WEB", "")
+	_, err = b.Push(t.Context(), backends.Local{Root: dir, Branch: "main"}, backends.Range{To: head})
+	if backends.ClassOf(err) != backends.Auth || !strings.Contains(err.Error(), "; set VCSYNC_TOKEN_WEB to a token, or configure a credential helper)") {
+		t.Errorf("without credentials: %v (class %v); want auth, saying what to set", err, backends.ClassOf(err))
+	}
+}

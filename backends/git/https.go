@@ -30,7 +30,8 @@ func (b *backend) httpsAccess(ctx context.Context, l backends.Local, repo *gogit
 	}
 	a.caBundle = ca
 	user := b.ep.User
-	switch token := b.envToken(); {
+	token, tokenVar := b.envToken()
+	switch {
 	case b.ep.Password != "":
 		a.secrets = []string{b.ep.Password} // go-git sends the URL's own credentials
 	case token != "":
@@ -38,6 +39,7 @@ func (b *backend) httpsAccess(ctx context.Context, l backends.Local, repo *gogit
 			user = tokenUser
 		}
 		a.auth, a.secrets = &githttp.BasicAuth{Username: user, Password: token}, []string{token}
+		a.hint = "the token in " + tokenVar + " was refused"
 	default:
 		u, err := url.Parse(b.url)
 		if err != nil {
@@ -47,7 +49,8 @@ func (b *backend) httpsAccess(ctx context.Context, l backends.Local, repo *gogit
 		if err != nil {
 			// No helper has credentials: try without, as git would for a
 			// server that needs none, and say why if the server refuses.
-			a.hint = "git's credential helpers gave none: " + redact(lastLine(err))
+			a.hint = "git's credential helpers gave none: " + redact(lastLine(err)) +
+				"; set " + b.tokenVar() + " to a token, or configure a credential helper"
 			return a, nil
 		}
 		a.auth, a.secrets, a.cred = &githttp.BasicAuth{Username: cred.user, Password: cred.pass}, []string{cred.pass}, cred
@@ -67,9 +70,18 @@ func lastLine(err error) string {
 	return strings.TrimPrefix(lines[len(lines)-1], "fatal: ")
 }
 
-// envToken returns VCSYNC_TOKEN_<NAME> (the remote's name in upper case,
-// other than letters and digits as "_"), else VCSYNC_GIT_TOKEN.
-func (b *backend) envToken() string {
+// envToken returns VCSYNC_TOKEN_<NAME> (tokenVar), else VCSYNC_GIT_TOKEN,
+// and the name of the variable it came from.
+func (b *backend) envToken() (token, from string) {
+	if t := os.Getenv(b.tokenVar()); t != "" {
+		return t, b.tokenVar()
+	}
+	return os.Getenv("VCSYNC_GIT_TOKEN"), "VCSYNC_GIT_TOKEN"
+}
+
+// tokenVar is VCSYNC_TOKEN_<NAME>: the remote's name in upper case, other
+// than letters and digits as "_".
+func (b *backend) tokenVar() string {
 	name := strings.Map(func(r rune) rune {
 		switch {
 		case 'a' <= r && r <= 'z':
@@ -79,10 +91,7 @@ func (b *backend) envToken() string {
 		}
 		return '_'
 	}, b.remote.Name)
-	if t := os.Getenv("VCSYNC_TOKEN_" + name); t != "" {
-		return t
-	}
-	return os.Getenv("VCSYNC_GIT_TOKEN")
+	return "VCSYNC_TOKEN_" + name
 }
 
 // caBundle returns the extra certificate authorities git would trust:
