@@ -16,6 +16,11 @@ var (
 	// Pre-1990s style: "Sat Jul  7 10:30:00 1990  Name  <email>".
 	oldHeaderRe = regexp.MustCompile(`^((?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ 0-9]?\d(?: \d\d:\d\d(?::\d\d)?)?(?: [A-Z]{3,4})? \d{4})([ \t]+)(\S(?:.*?\S)?)([ \t]+)[<(]([^<>()\s]+)[>)]\s*$`)
 	headerishRe = regexp.MustCompile(`^(?:\d{4}-\d\d-\d\d|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) )`)
+	// Not indented and ending in an address: meant as a header, whatever
+	// its date looks like ("Nov 25 2026  Jane Doe  <jane@example.org>").
+	addressEndRe = regexp.MustCompile(`^\S.*\s<[^<>\s]+@[^<>\s]+>(?:\s+\(tiny change\))?\s*$`)
+	isoDateRe    = regexp.MustCompile(`^\d{4}-\d\d-\d\d\s`)
+	bareEmailRe  = regexp.MustCompile(`\s([^<>\s]+@[^<>\s]+)\s*$`)
 	// A co-author directly under a header: "\t    Name  <email>" (the GNU
 	// standard) or "\tand Name  <email>".
 	coAuthorRe = regexp.MustCompile(`^\s+(?:and\s+(\S(?:.*?\S)?)\s+|(\S(?:.*?\S)?)\s{2,})<([^<>\s]+)>\s*$`)
@@ -43,9 +48,23 @@ func parseHeader(l string) (header, bool) {
 	}, true
 }
 
-// isHeaderish reports whether a line starts like an entry header, whether or
-// not the rest can be read.
-func isHeaderish(l string) bool { return headerishRe.MatchString(l) }
+// isHeaderish reports whether a line is meant as an entry header, whether
+// or not it can be read: it starts like one, or it is not indented and ends
+// in an address.
+func isHeaderish(l string) bool { return headerishRe.MatchString(l) || addressEndRe.MatchString(l) }
+
+// headerProblem says what is wrong with a header-ish line that cannot be
+// read, as precisely as it can.
+func headerProblem(l string) string {
+	const want = `expected "YYYY-MM-DD  Name  <email>"`
+	switch {
+	case headerishRe.MatchString(l) && !strings.Contains(l, "<") && bareEmailRe.MatchString(l):
+		return "cannot read this entry header: the address needs angle brackets, <" + bareEmailRe.FindStringSubmatch(l)[1] + ">; " + want
+	case !headerishRe.MatchString(l) && !isoDateRe.MatchString(l):
+		return "cannot read this entry header: the date must be YYYY-MM-DD; " + want
+	}
+	return "cannot read this entry header; " + want + ", with two spaces on each side of the name"
+}
 
 // line is a message line with its 1-based line number in the new text.
 type line struct {
@@ -156,7 +175,7 @@ func (r *gnuReader) readHunk(h hunk) ([]group, error) {
 			continue
 		}
 		if isHeaderish(l) {
-			return nil, &Error{Path: r.path, Line: i + 1, Text: l, Msg: "cannot read this entry header; expected \"YYYY-MM-DD  Name  <email>\", with two spaces on each side of the name"}
+			return nil, &Error{Path: r.path, Line: i + 1, Text: l, Msg: headerProblem(l)}
 		}
 		if len(gs) == 0 {
 			if strings.TrimSpace(l) == "" {

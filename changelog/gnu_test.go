@@ -200,8 +200,12 @@ func TestGNUErrors(t *testing.T) {
 		name, path, old, new string
 		want                 string
 	}{
-		{"unreadable header", "ChangeLog", oldTop, "2026-11-25 Jane Doe jane@example.org\n\n\tx\n\n" + oldTop,
-			"ChangeLog:1: cannot read this entry header; expected \"YYYY-MM-DD  Name  <email>\""},
+		{"address without brackets", "ChangeLog", oldTop, "2026-11-25 Jane Doe jane@example.org\n\n\tx\n\n" + oldTop,
+			"ChangeLog:1: cannot read this entry header: the address needs angle brackets, <jane@example.org>; expected \"YYYY-MM-DD  Name  <email>\""},
+		{"another date format", "ChangeLog", oldTop, "Nov 25 2026  Jane Doe  <jane@example.org>\n\n\tx\n\n" + oldTop,
+			"ChangeLog:1: cannot read this entry header: the date must be YYYY-MM-DD; expected \"YYYY-MM-DD  Name  <email>\""},
+		{"unreadable header", "ChangeLog", oldTop, "2026-11-25  <jane@example.org>\n\n\tx\n\n" + oldTop,
+			"ChangeLog:1: cannot read this entry header; expected \"YYYY-MM-DD  Name  <email>\", with two spaces"},
 		{"path leaves the repository", "lib/ChangeLog", oldTop, "2026-11-25  Jane Doe  <jane@example.org>\n\n\tx: y\n\t* ../../etc/passwd: Own.\n\n" + oldTop,
 			"lib/ChangeLog:4: names \"../../etc/passwd\", which is not a file inside the repository"},
 		{"absolute path", "ChangeLog", oldTop, "2026-11-25  Jane Doe  <jane@example.org>\n\n\tx: y\n\t* /etc/passwd: Own.\n\n" + oldTop,
