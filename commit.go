@@ -16,6 +16,7 @@ import (
 	"github.com/vcsync/vcsync/changelog"
 	"github.com/vcsync/vcsync/internal/repo"
 	"github.com/vcsync/vcsync/internal/run"
+	"github.com/vcsync/vcsync/internal/state"
 )
 
 // CommitOptions are the inputs of Commit.
@@ -31,6 +32,8 @@ type CommitOptions struct {
 	// OnDone, if set, is called by Sync once the commit is made, before the
 	// pushes start.
 	OnDone func(*CommitResult)
+
+	locked bool // the caller (Sync) holds the repository's lock
 }
 
 // CommitResult is what Commit did, or would do with DryRun.
@@ -93,6 +96,19 @@ func Commit(ctx context.Context, opt CommitOptions) (*CommitResult, error) {
 	if opt.DryRun {
 		res.Actions = append(res.Actions, plannedActions(res, opt)...)
 		return res, nil
+	}
+	if !opt.locked {
+		// One vcsync at a time: a push that is running (git-svn's dcommit
+		// moves HEAD) must not see a commit appear under it.
+		common, _, err := r.Dirs(ctx)
+		if err != nil {
+			return nil, err
+		}
+		lock, err := state.Acquire(state.Dir(common))
+		if err != nil {
+			return nil, err
+		}
+		defer lock.Release()
 	}
 	return res, write(ctx, r, opt, res, head.Hash)
 }

@@ -24,6 +24,7 @@ func Sync(ctx context.Context, c CommitOptions, p PushOptions) (*SyncResult, err
 	}
 	defer pu.release()
 	res := &SyncResult{}
+	c.locked = true // by preparePush
 	res.Commit, err = Commit(ctx, c)
 	switch {
 	case errors.Is(err, changelog.ErrNoNewEntry) || errors.Is(err, ErrNoChangeLog):
