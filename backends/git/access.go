@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"strings"
 
 	gogit "github.com/go-git/go-git/v5"
@@ -92,6 +93,9 @@ func (a *access) failed(ctx context.Context, b *backend, err error) error {
 	}
 	if c == backends.Auth && a.hint != "" {
 		msg += " (" + a.hint + ")"
+	}
+	if _, serr := os.Stat(a.url); a.local && errors.Is(serr, os.ErrNotExist) {
+		msg += " (" + a.url + " does not exist: create it with git init --bare " + a.url + ", or fix the remote's url)"
 	}
 	msg = "remote " + b.remote.Name + ": push to " + run.RedactURL(b.remote.URL) + ": " + msg
 	return &backends.Error{Class: c, Err: &pushError{msg: msg, err: err}}

@@ -143,9 +143,9 @@ func (b *backend) Capabilities() backends.Capabilities {
 	return backends.Capabilities{Atomic: true, Program: "svnmucc"}
 }
 
-// Check re-validates the URL and checks that svn and svnmucc run. It never
-// contacts the repository.
-func (b *backend) Check(ctx context.Context, _ backends.Local) error {
+// Check re-validates the URL, checks that svn and svnmucc run and that
+// since, if set, names a commit of l. It never contacts the repository.
+func (b *backend) Check(ctx context.Context, l backends.Local) error {
 	c := &backend{remote: b.remote} // Check may run while the engine pushes with b
 	if err := c.parse(); err != nil {
 		return err
@@ -162,6 +162,14 @@ func (b *backend) Check(ctx context.Context, _ backends.Local) error {
 		}
 		if err != nil {
 			return c.errorf(backends.Fatal, "%v", err)
+		}
+	}
+	if since := b.remote.Options["since"]; since != "" && l.Root != "" {
+		if strings.HasPrefix(since, "-") {
+			return c.errorf(backends.Fatal, "since %q: not a commit", since)
+		}
+		if _, err := runner.Run(ctx, run.Cmd{Name: "git", Args: []string{"rev-parse", "--verify", "--quiet", since + "^{commit}"}, Dir: l.Root}); err != nil {
+			return c.errorf(backends.Fatal, "since %q (--since, or the remote's since key) names no commit of this repository", since)
 		}
 	}
 	return nil
