@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"os"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -21,6 +22,10 @@ func TestMessageFlags(t *testing.T) {
 		{args: []string{"message"}},
 		{args: []string{"message", "--json", "ChangeLog", "lib/ChangeLog"}, json: true, changelogs: []string{"ChangeLog", "lib/ChangeLog"}},
 		{args: []string{"-C", "sub", "message", "-q"}, quiet: true, dir: "sub"},
+	}
+	t.Chdir(t.TempDir())
+	if err := os.Mkdir("sub", 0o755); err != nil { // -C must name a directory
+		t.Fatal(err)
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer
