@@ -58,8 +58,10 @@ func (b *backend) plan(ctx context.Context, c *client, repo *gogit.Repository, t
 	case err != nil:
 		return nil, err
 	case ok:
-		return nil, b.errorf(backends.Rejected, "diverged: r%d, the last revision of %s, was committed by someone else after vcsync's r%d (%s): update your branch from it, then push again with --since COMMIT (vcsync never forces)",
-			head.rev, b.url, last.rev, short(last.commit))
+		return nil, b.errorf(backends.Rejected, "diverged: r%d, the last revision of %s, was committed by someone else after vcsync's r%d (%s); vcsync never forces. "+
+			"Make their change a git commit on %s (svn diff -r %d:%d %s | git apply, then git commit), put your new commits after it (git rebase -i), "+
+			"then push with --since THAT_COMMIT: its tree is r%d's",
+			head.rev, b.url, last.rev, short(last.commit), short(last.commit), last.rev, head.rev, b.url, head.rev)
 	}
 	return nil, b.errorf(backends.Rejected, "%s is not empty, and vcsync never pushed to it: push with --since COMMIT, naming the local commit whose tree it holds (r%d), to send only what follows that commit",
 		b.url, head.rev)
