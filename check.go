@@ -58,10 +58,17 @@ func (c *checker) files() (files, warnings []string, err error) {
 			problems = append(problems, ch.Path+" has an unresolved merge conflict; resolve it and git add it")
 		}
 	}
+	files = append(match.Files, files...)
+	// Unsaved editor changes, in the same list: each mistake once, all at once.
+	for _, p := range editorProblems(c.r, append(slices.Clone(c.m.ChangeLogs), files...)) {
+		if src := c.m.FileSource[p.file]; src != "" {
+			p.text = src + ": " + p.text
+		}
+		problems = append(problems, p.text)
+	}
 	if len(problems) > 0 {
 		return nil, nil, fmt.Errorf("the entry does not match the working tree; nothing committed:\n\t%s", strings.Join(problems, "\n\t"))
 	}
-	files = append(match.Files, files...)
 	if len(c.m.Files) == 0 && len(changed) > 0 {
 		warnings = append(warnings, "the entry names no file (no \"* FILE: text\" item), so only the ChangeLog is committed")
 	}
@@ -126,14 +133,17 @@ func (c *checker) untrackedGlob(pattern string) []string {
 	return strings.FieldsFunc(string(out), func(r rune) bool { return r == 0 })
 }
 
-// checkEditors refuses files that an editor holds unsaved changes to: the
-// commit would miss them. Emacs marks a modified buffer with a lock .#F (a
+// editorProblems finds the files that an editor holds unsaved changes to:
+// the commit would miss them. Emacs marks a modified buffer with a lock .#F (a
 // symlink, often dangling: GNU vc-dwim's check misses it) and autosaves to
 // #F#; Vim keeps a swap file .F.swp (.swo, .swn, ...) whose header says
 // whether the buffer is modified, next to the file or, named by the file's
 // whole path, in a swap directory (swapDirs).
-func checkEditors(r *repo.Repo, files []string) error {
-	var problems []string
+func editorProblems(r *repo.Repo, files []string) []editorProblem {
+	var problems []editorProblem
+	add := func(f, format string, args ...any) {
+		problems = append(problems, editorProblem{file: f, text: fmt.Sprintf(format, args...)})
+	}
 	roots := []string{r.Root}
 	if real, err := filepath.EvalSymlinks(r.Root); err == nil && real != r.Root {
 		roots = append(roots, real) // Vim names the file as it was opened
@@ -145,13 +155,13 @@ func checkEditors(r *repo.Repo, files []string) error {
 		lock := ".#" + base
 		if target, err := os.Readlink(at(lock)); err == nil {
 			if pid, gone := emacsGone(target); gone {
-				problems = append(problems, fmt.Sprintf("%s: %s%s is the lock of an Emacs that is gone (pid %d); delete it, then run vcsync again", f, dir, lock, pid))
+				add(f, "%s: %s%s is the lock of an Emacs that is gone (pid %d); delete it", f, dir, lock, pid)
 			} else {
-				problems = append(problems, fmt.Sprintf("%s has unsaved changes in Emacs (%s%s exists); save it, then run vcsync again", f, dir, lock))
+				add(f, "%s has unsaved changes in Emacs (%s%s exists); save it", f, dir, lock)
 			}
 		}
 		if auto := "#" + base + "#"; exists(at(auto)) {
-			problems = append(problems, fmt.Sprintf("%s has unsaved changes in Emacs (%s%s exists); save it, then run vcsync again (if that Emacs is gone: M-x recover-file, or delete %s%s)", f, dir, auto, dir, auto))
+			add(f, "%s has unsaved changes in Emacs (%s%s exists); save it (if that Emacs is gone: M-x recover-file, or delete %s%s)", f, dir, auto, dir, auto)
 		}
 		for _, ext := range []string{"swp", "swo", "swn", "swm"} {
 			swaps := []string{at("." + base + "." + ext)}
@@ -170,19 +180,19 @@ func checkEditors(r *repo.Repo, files []string) error {
 					shown = dir + "." + base + "." + ext
 				}
 				if pid > 0 && !alive(pid) {
-					problems = append(problems, fmt.Sprintf("%s has unsaved changes in Vim (%s), but that Vim (pid %d) is gone: recover them with vim -r %s, or delete %s; then run vcsync again", f, shown, pid, f, shown))
+					add(f, "%s has unsaved changes in Vim (%s), but that Vim (pid %d) is gone: recover them with vim -r %s, or delete %s", f, shown, pid, f, shown)
 				} else {
-					problems = append(problems, fmt.Sprintf("%s has unsaved changes in Vim (%s); save it, then run vcsync again", f, shown))
+					add(f, "%s has unsaved changes in Vim (%s); save it", f, shown)
 				}
 				break
 			}
 		}
 	}
-	if len(problems) > 0 {
-		return errors.New(strings.Join(problems, "\n"))
-	}
-	return nil
+	return problems
 }
+
+// editorProblem is an editor's unsaved change to a file to be committed.
+type editorProblem struct{ file, text string }
 
 // exists reports whether path names anything, a dangling symlink included.
 func exists(path string) bool {

@@ -123,9 +123,6 @@ func plan(ctx context.Context, r *repo.Repo, opt CommitOptions, res *CommitResul
 	}
 	res.Warnings = append(res.Warnings, warnings...)
 	res.Files = append(slices.Clone(res.Message.ChangeLogs), files...)
-	if err := checkEditors(r, res.Files); err != nil {
-		return err
-	}
 	for _, c := range changes {
 		if c.Deleted && slices.Contains(res.Files, c.Path) {
 			res.Deleted = append(res.Deleted, c.Path)
