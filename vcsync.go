@@ -121,6 +121,9 @@ func changeLogPaths(ctx context.Context, r *repo.Repo, cwd string, named []strin
 			}
 		}
 		if len(paths) == 0 {
+			if _, err := r.Head(); errors.Is(err, repo.ErrUnbornHead) {
+				return nil, err // the reason no ChangeLog differs from HEAD
+			}
 			return nil, ErrNoChangeLog
 		}
 		slices.SortStableFunc(paths, func(a, b string) int { return strings.Count(a, "/") - strings.Count(b, "/") })

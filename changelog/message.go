@@ -119,8 +119,11 @@ func (m *Message) compose(opt Options) {
 	}
 	if from < 0 {
 		subject, from = first.Lines[0], 0
-		m.Warnings = append(m.Warnings, Warning{Path: first.Path,
-			Text: "the entry has no summary line, so the subject is its first item; start the entry with a one-line summary"})
+		w := Warning{Path: first.Path, Text: "the entry has no summary line, so the subject is its first item; start the entry with a one-line summary"}
+		if len(first.Files) > 0 {
+			w.Line = first.FileLines[first.Files[0]] // the first item's line
+		}
+		m.Warnings = append(m.Warnings, w)
 	}
 	if e := m.Entries[from]; e.Subject == "" && len(e.Lines) > 1 && e.Lines[0] == subject && !isItem(subject) && wrapsSubject(subject, e.Lines[1]) {
 		m.Warnings = append(m.Warnings, Warning{Path: e.Path,
