@@ -2,7 +2,6 @@ package vcsync
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -10,10 +9,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/vcsync/vcsync/changelog"
 	"github.com/vcsync/vcsync/internal/repo"
+	"github.com/vcsync/vcsync/internal/run"
 )
 
 // checker compares the files an entry names with the working tree.
@@ -179,7 +178,7 @@ func editorProblems(r *repo.Repo, files []string) []editorProblem {
 				if i == 0 {
 					shown = dir + "." + base + "." + ext
 				}
-				if pid > 0 && !alive(pid) {
+				if pid > 0 && !run.Alive(pid) {
 					add(f, "%s has unsaved changes in Vim (%s), but that Vim (pid %d) is gone: recover them with vim -r %s, or delete %s", f, shown, pid, f, shown)
 				} else {
 					add(f, "%s has unsaved changes in Vim (%s); save it", f, shown)
@@ -218,13 +217,7 @@ func emacsGone(target string) (int, bool) {
 	if err != nil || herr != nil || hostPid[:dot] != host || pid <= 0 {
 		return 0, false
 	}
-	return pid, !alive(pid)
-}
-
-// alive reports whether the process pid exists on this machine.
-func alive(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
+	return pid, !run.Alive(pid)
 }
 
 // swapDirs are the directories where Vim and Neovim keep swap files named

@@ -110,16 +110,7 @@ func locked(err error) bool {
 func (b *backend) lockedError(target string) error {
 	u := run.RedactURL(target)
 	return b.errorf(backends.Transient, "the branch %s is locked: another push to it is running, or one that was stopped part way (a timeout, a kill) left its lock; if no push to it is running, break the lock with `brz break-lock %s`, then push again",
-		u, shellQuote(u))
-}
-
-// shellQuote quotes s for a POSIX shell if it needs to be, for a command
-// that the user is to paste.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:=@%+,~") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+		u, run.Quote(u))
 }
 
 // internalError reports whether err is a crash of brz itself.

@@ -88,16 +88,6 @@ func TestLocked(t *testing.T) {
 			t.Errorf("locked(%v) = %v, want %v", c.err, got, c.want)
 		}
 	}
-	for in, want := range map[string]string{
-		"bzr://host/trunk":  "bzr://host/trunk",
-		"/srv/my branch":    "'/srv/my branch'",
-		"/srv/it's":         `'/srv/it'\''s'`,
-		"sftp://h/~u/trunk": "sftp://h/~u/trunk",
-	} {
-		if got := shellQuote(in); got != want {
-			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
-		}
-	}
 }
 
 // bzrServe serves the branches under root over bzr:// (`brz serve`, writes

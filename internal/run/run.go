@@ -211,19 +211,29 @@ func (r *Runner) echo(w io.Writer, s string) {
 func commandLine(c Cmd) string {
 	var b strings.Builder
 	if c.Dir != "" {
-		b.WriteString("cd " + quote(Redact(c.Dir, c.Secrets...)) + " && ")
+		b.WriteString("cd " + Quote(Redact(c.Dir, c.Secrets...)) + " && ")
 	}
-	b.WriteString(quote(Redact(c.Name, c.Secrets...)))
+	b.WriteString(Quote(Redact(c.Name, c.Secrets...)))
 	for _, a := range c.Args {
-		b.WriteString(" " + quote(Redact(a, c.Secrets...)))
+		b.WriteString(" " + Quote(Redact(a, c.Secrets...)))
 	}
 	return b.String()
 }
 
-// quote returns s quoted for a POSIX shell if it needs to be.
-func quote(s string) string {
+// Quote returns s quoted for a POSIX shell if it needs to be: for command
+// lines that a user may paste (-v, the hints in error messages).
+func Quote(s string) string {
 	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:=@%+,") == "" {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// Alive reports whether a process runs with that pid on this machine:
+// signal 0 probes without signalling, and EPERM means it exists under
+// another user. For locks and editor files left by a process that may be
+// gone.
+func Alive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }

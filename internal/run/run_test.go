@@ -424,3 +424,27 @@ func TestRunGroupSession(t *testing.T) {
 		t.Errorf("stdout %q, want the pid, the pid as process group and session, and \"three\" from fd 3", out)
 	}
 }
+
+// TestQuote: command lines a user may paste quote what a shell would split
+// or expand, and only that.
+func TestQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"bzr://host/trunk":  "bzr://host/trunk",
+		"/srv/my branch":    "'/srv/my branch'",
+		"/srv/it's":         `'/srv/it'\''s'`,
+		"sftp://h/~u/trunk": "'sftp://h/~u/trunk'",
+		"":                  "''",
+		"$(id)":             "'$(id)'",
+	} {
+		if got := Quote(in); got != want {
+			t.Errorf("Quote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// TestAlive: this process runs; a pid past any kernel's pid_max does not.
+func TestAlive(t *testing.T) {
+	if !Alive(os.Getpid()) || Alive(1<<30) {
+		t.Errorf("Alive(self) = %v, Alive(1<<30) = %v", Alive(os.Getpid()), Alive(1<<30))
+	}
+}

@@ -7,8 +7,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/vcsync/vcsync/internal/run"
 )
 
 // Lock is held by the one vcsync process working in a repository.
@@ -40,7 +41,7 @@ func Acquire(dir string) (*Lock, error) {
 			return nil, err
 		}
 		pid, started, ok := readLock(p)
-		if ok && alive(pid) {
+		if ok && run.Alive(pid) {
 			return nil, lockedError{fmt.Sprintf("another vcsync (pid %d, started %s) is working in this repository; wait for it to finish, or remove %s if that process is gone", pid, started, p)}
 		}
 		// Stale: its process is gone. Remove it and try once more; if a
@@ -70,11 +71,4 @@ func readLock(p string) (pid int, started string, ok bool) {
 	}
 	pid, err = strconv.Atoi(f[0])
 	return pid, f[2], err == nil && pid > 0
-}
-
-// alive reports whether a process runs with that pid (signal 0 probes
-// without signalling; EPERM means it exists under another user).
-func alive(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
 }
