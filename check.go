@@ -223,8 +223,9 @@ func emacsGone(target string) (int, bool) {
 // swapDirs are the directories where Vim and Neovim keep swap files named
 // by the file's whole path (a 'directory' entry ending in "//", '/' written
 // '%'): Neovim's default, Vim's under XDG_STATE_HOME, and the usual
-// ~/.vim/swap of a vimrc. A 'directory' elsewhere is not found: vcsync
-// cannot ask a running editor.
+// ~/.vim/swap of a vimrc; only those that exist, so that each file costs
+// no failed open per missing directory. A 'directory' elsewhere is not
+// found: vcsync cannot ask a running editor.
 func swapDirs() []string {
 	home, err := os.UserHomeDir()
 	if err != nil {
@@ -234,7 +235,8 @@ func swapDirs() []string {
 	if state == "" {
 		state = filepath.Join(home, ".local", "state")
 	}
-	return []string{
+	var dirs []string
+	for _, d := range []string{
 		filepath.Join(state, "nvim", "swap"),
 		filepath.Join(state, "vim", "swap"),
 		filepath.Join(home, ".local", "share", "nvim", "swap"), // Neovim before 0.8
@@ -242,7 +244,12 @@ func swapDirs() []string {
 		filepath.Join(home, ".vim", "swp"),
 		filepath.Join(home, ".vim", "tmp"),
 		filepath.Join(home, ".cache", "vim", "swap"),
+	} {
+		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
+			dirs = append(dirs, d)
+		}
 	}
+	return dirs
 }
 
 // vimSwap reads a Vim swap file's block 0: whether it exists and marks its
