@@ -8,7 +8,7 @@
 //		url = ssh://deploy@example.org/srv/app   # optional, given as VCSYNC_URL
 //
 // Our data never goes through a shell. The command string, which the user
-// wrote, is split into argv once, by the rules of split (argv.go), without
+// wrote, is split into argv once, by the rules of internal/argv, without
 // expansion; the commit range, the message, the remote's name and URL reach
 // the program only as environment variables (env.go). A user who wants
 // pipes writes `sh -c '...'` and says "$VCSYNC_TO" inside: the shell then
@@ -28,6 +28,7 @@ import (
 	"strings"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/internal/argv"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -58,20 +59,20 @@ func (b *backend) parse() error {
 	if !ok || strings.TrimSpace(raw) == "" {
 		return b.errorf(backends.Fatal, "no command: set it with git config vcsync.%s.command 'PROGRAM ARGS...'", b.remote.Name)
 	}
-	argv, err := split(raw)
+	words, err := argv.Split(raw)
 	if err != nil {
 		return b.errorf(backends.Fatal, "command: %v", err)
 	}
 	// A program named "-x" is an option of whatever would run it; the URL
 	// is not in argv, but the program may well pass it to git or ssh as
 	// an argument (CVE-2017-1000117): refuse both, as git refuses such URLs.
-	if strings.HasPrefix(argv[0], "-") {
-		return b.errorf(backends.Fatal, "command %q begins with '-': refused", argv[0])
+	if strings.HasPrefix(words[0], "-") {
+		return b.errorf(backends.Fatal, "command %q begins with '-': refused", words[0])
 	}
 	if strings.HasPrefix(b.remote.URL, "-") {
 		return b.errorf(backends.Fatal, "url %q begins with '-': refused", run.RedactURL(b.remote.URL))
 	}
-	b.argv = argv
+	b.argv = words
 	return nil
 }
 

@@ -1,4 +1,4 @@
-package command
+package argv
 
 import (
 	"strings"
@@ -25,13 +25,13 @@ func TestSplit(t *testing.T) {
 		{"x --opt=a,b:c@d%e+f", []string{"x", "--opt=a,b:c@d%e+f"}},
 	}
 	for _, tt := range tests {
-		got, err := split(tt.in)
+		got, err := Split(tt.in)
 		if err != nil {
-			t.Errorf("split(%q): %v", tt.in, err)
+			t.Errorf("Split(%q): %v", tt.in, err)
 			continue
 		}
 		if diff := cmp.Diff(tt.want, got); diff != "" {
-			t.Errorf("split(%q) mismatch (-want +got):\n%s", tt.in, diff)
+			t.Errorf("Split(%q) mismatch (-want +got):\n%s", tt.in, diff)
 		}
 	}
 }
@@ -47,8 +47,8 @@ func TestSplitRefuses(t *testing.T) {
 		`x "$HOME"`, "x \"`id`\"",
 		"x 'open", `x "open`, `x "a\"`, `x \`,
 	} {
-		if got, err := split(in); err == nil {
-			t.Errorf("split(%q) = %q, want an error", in, got)
+		if got, err := Split(in); err == nil {
+			t.Errorf("Split(%q) = %q, want an error", in, got)
 		}
 	}
 }
@@ -60,7 +60,7 @@ func FuzzSplit(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		words, err := split(s)
+		words, err := Split(s)
 		if err != nil {
 			return
 		}
@@ -68,12 +68,12 @@ func FuzzSplit(f *testing.F) {
 		for _, w := range words {
 			quoted = append(quoted, "'"+strings.ReplaceAll(w, "'", `'\''`)+"'")
 		}
-		again, err := split(strings.Join(quoted, " "))
+		again, err := Split(strings.Join(quoted, " "))
 		if err != nil {
-			t.Fatalf("split(%q) = %q, whose quoted form does not split: %v", s, words, err)
+			t.Fatalf("Split(%q) = %q, whose quoted form does not split: %v", s, words, err)
 		}
 		if diff := cmp.Diff(words, again); diff != "" {
-			t.Fatalf("split(%q) round trip mismatch (-first +again):\n%s", s, diff)
+			t.Fatalf("Split(%q) round trip mismatch (-first +again):\n%s", s, diff)
 		}
 	})
 }

@@ -1,4 +1,10 @@
-package command
+// Package argv is the syntax of a command remote's command: the string the
+// user configures, split into words once, without a shell and without
+// expanding anything. The command backend runs it; vcsync trust reads it
+// to find the programs of the working tree that a remote would run.
+//
+// It must not import any other vcsync package.
+package argv
 
 import (
 	"fmt"
@@ -12,7 +18,7 @@ import (
 // arguments "|", "tee" and "log" without a word of warning.
 const metachars = "|&;<>()$`*?[]{}~#"
 
-// split turns the configured command into argv, once, without a shell. Its
+// Split turns the configured command into argv, once, without a shell. Its
 // rules are a small, predictable subset of the POSIX shell's:
 //
 //   - words are separated by unquoted blanks (space, tab, newline);
@@ -28,7 +34,7 @@ const metachars = "|&;<>()$`*?[]{}~#"
 // Pipes and redirections are for `sh -c '...'`, written out by the user,
 // with vcsync's data read from the environment ("$VCSYNC_TO"): our data is
 // never spliced into a command string.
-func split(s string) ([]string, error) {
+func Split(s string) ([]string, error) {
 	var (
 		words  []string
 		word   strings.Builder
