@@ -1,11 +1,8 @@
 package state
 
 import (
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -42,30 +39,4 @@ func TestSaveLoad(t *testing.T) {
 	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "remove it to start afresh") {
 		t.Errorf("Load(corrupt) = %v", err)
 	}
-}
-
-func TestLock(t *testing.T) {
-	dir := t.TempDir()
-	l, err := Acquire(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Acquire(dir); !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), "another vcsync (pid ") {
-		t.Fatalf("second Acquire = %v, want ErrLocked naming the holder", err)
-	}
-	if err := l.Release(); err != nil {
-		t.Fatal(err)
-	}
-	// A lock left by a process that is gone is taken over.
-	cmd := exec.Command("true")
-	if err := cmd.Run(); err != nil {
-		t.Fatal(err)
-	}
-	stale := []byte(strings.Join([]string{strconv.Itoa(cmd.Process.Pid), "host", "2026-11-25T12:00:00Z"}, " ") + "\n")
-	os.WriteFile(filepath.Join(dir, "lock"), stale, 0o600)
-	l, err = Acquire(dir)
-	if err != nil {
-		t.Fatalf("Acquire over a stale lock = %v", err)
-	}
-	l.Release()
 }
