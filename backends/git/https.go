@@ -21,7 +21,8 @@ import (
 const tokenUser = "x-access-token"
 
 // httpsAccess chooses the credentials of an http(s) push: those written in
-// the URL, else a token from the environment, else git's credential helpers.
+// the URL, else a token from the environment (over https only: DESIGN.md,
+// "Trust"), else git's credential helpers.
 func (b *backend) httpsAccess(ctx context.Context, l backends.Local, repo *gogit.Repository) (*access, error) {
 	a := &access{url: b.url, runner: credRunner{runner: l.Runner, dir: l.Root}}
 	ca, err := caBundle(repo)
@@ -31,6 +32,12 @@ func (b *backend) httpsAccess(ctx context.Context, l backends.Local, repo *gogit
 	a.caBundle = ca
 	user := b.ep.User
 	token, tokenVar := b.envToken()
+	if token != "" && b.ep.Protocol != "https" {
+		// A token is a password: over plain http anyone on the path reads
+		// it. git's credential helpers decide for themselves, as with git.
+		a.hint = tokenVar + " is set, but vcsync sends a token only over https, and this remote's url is " + b.ep.Protocol + "://; use an https:// url"
+		token = ""
+	}
 	switch {
 	case b.ep.Password != "":
 		a.secrets = []string{b.ep.Password} // go-git sends the URL's own credentials
@@ -49,8 +56,10 @@ func (b *backend) httpsAccess(ctx context.Context, l backends.Local, repo *gogit
 		if err != nil {
 			// No helper has credentials: try without, as git would for a
 			// server that needs none, and say why if the server refuses.
-			a.hint = "git's credential helpers gave none: " + redact(lastLine(err)) +
-				"; set " + b.tokenVar() + " to a token, or configure a credential helper"
+			if a.hint == "" {
+				a.hint = "git's credential helpers gave none: " + redact(lastLine(err)) +
+					"; set " + b.tokenVar() + " to a token, or configure a credential helper"
+			}
 			return a, nil
 		}
 		a.auth, a.secrets, a.cred = &githttp.BasicAuth{Username: cred.user, Password: cred.pass}, []string{cred.pass}, cred

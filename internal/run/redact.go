@@ -16,6 +16,11 @@ const mask = "***"
 // query (https://h/x?next=svn://u:p@h2) is matched on its own.
 var urlAuthority = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#'"<>]*`)
 
+// querySecret matches the value of a URL query parameter that carries a
+// credential: GitLab's ?private_token=, OAuth's ?access_token=, and their
+// like (https://gitlab.example/p.git?private_token=glpat-x).
+var querySecret = regexp.MustCompile(`(?i)([?&;](?:access_token|private_token|oauth_token|id_token|token|password|passwd|api_key|apikey)=)[^&;\s#'"<>]+`)
+
 // Redact returns s with every secret replaced by "***" and the password of
 // every scheme://user:pass@host URL in it masked, so that command lines, stderr
 // and errors can be shown and logged without leaking credentials: svn, git and
@@ -30,6 +35,9 @@ func Redact(s string, secrets ...string) string {
 			s = strings.ReplaceAll(s, secret, mask)
 		}
 	}
+	if strings.Contains(s, "=") {
+		s = querySecret.ReplaceAllString(s, "${1}"+mask)
+	}
 	if !strings.Contains(s, "://") {
 		return s
 	}
@@ -37,11 +45,15 @@ func Redact(s string, secrets ...string) string {
 }
 
 // RedactURL returns the URL u with its password, if any, replaced by "***"
-// (https://user:pass@host/x -> https://user:***@host/x), for the one place
+// (https://user:pass@host/x -> https://user:***@host/x), and so the value
+// of a query parameter that carries a token (?private_token=***), for the one place
 // that shows a remote's URL, such as `push --json`. The user name stays, as it
 // helps the reader, unless it is itself a token (https://ghp_x@github.com). Anything without scheme://user:pass@,
 // such as scp-like git@host:path, is returned unchanged.
 func RedactURL(u string) string {
+	if strings.Contains(u, "=") {
+		u = querySecret.ReplaceAllString(u, "${1}"+mask)
+	}
 	i := strings.Index(u, "://")
 	if i < 0 {
 		return u
