@@ -62,11 +62,31 @@ func Commit(ctx context.Context, opt CommitOptions) (*CommitResult, error) {
 		return nil, err
 	}
 	r.Runner = opt.Runner
+	if !opt.locked && !opt.DryRun {
+		// One vcsync at a time: a push that is running (git-svn's dcommit
+		// moves HEAD) must not see a commit appear under it.
+		common, _, err := r.Dirs(ctx)
+		if err != nil {
+			return nil, err
+		}
+		lock, err := state.Acquire(state.Dir(common))
+		if err != nil {
+			return nil, err
+		}
+		defer lock.Release()
+	}
+	recovered, err := r.RecoverIndex(ctx, opt.DryRun)
+	if err != nil {
+		return nil, err
+	}
 	changes, err := r.Changes(ctx)
 	if err != nil {
 		return nil, err
 	}
 	m, err := derive(ctx, r, cwd, opt.ChangeLogs, changes)
+	if recovered && (errors.Is(err, changelog.ErrNoNewEntry) || errors.Is(err, ErrNoChangeLog)) {
+		return nil, fmt.Errorf("%w; %s", err, finishedNote(opt.DryRun))
+	}
 	if errors.Is(err, changelog.ErrNoNewEntry) || errors.Is(err, ErrNoChangeLog) {
 		return nil, fmt.Errorf("%w; nothing to commit (vcsync push pushes what is already committed)", err)
 	}
@@ -84,6 +104,9 @@ func Commit(ctx context.Context, opt CommitOptions) (*CommitResult, error) {
 	if head.Branch == "" {
 		res.Warnings = append(res.Warnings, "HEAD is detached: the commit will be on no branch")
 	}
+	if recovered {
+		res.Warnings = append(res.Warnings, finishedNote(opt.DryRun))
+	}
 	if err := plan(ctx, r, opt, res, changes); err != nil {
 		return nil, err
 	}
@@ -97,20 +120,16 @@ func Commit(ctx context.Context, opt CommitOptions) (*CommitResult, error) {
 		res.Actions = append(res.Actions, plannedActions(res, opt)...)
 		return res, nil
 	}
-	if !opt.locked {
-		// One vcsync at a time: a push that is running (git-svn's dcommit
-		// moves HEAD) must not see a commit appear under it.
-		common, _, err := r.Dirs(ctx)
-		if err != nil {
-			return nil, err
-		}
-		lock, err := state.Acquire(state.Dir(common))
-		if err != nil {
-			return nil, err
-		}
-		defer lock.Release()
-	}
 	return res, write(ctx, r, opt, res, head.Hash)
+}
+
+// finishedNote says that Commit finished the commit a killed vcsync left
+// half published (repo.RecoverIndex).
+func finishedNote(dryRun bool) string {
+	if dryRun {
+		return "a killed vcsync left the commit at HEAD half done (its index in index.lock): a real run finishes it first"
+	}
+	return "a killed vcsync left the commit at HEAD half done: finished, the index now matches it"
 }
 
 // plan checks the named files against the working tree and fills

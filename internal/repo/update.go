@@ -113,40 +113,6 @@ func (r *Repo) IndexOf(ctx context.Context, tree plumbing.Hash) (string, error) 
 	return name, nil
 }
 
-// Publish makes commit the new HEAD, if HEAD is still old, and updates the
-// index entries of the committed paths to match it; other staged changes
-// stay staged. It is all or nothing: if the index cannot be updated, HEAD
-// is moved back. git update-ref is used for the ref because it locks as git
-// does, writes the reflog and knows packed refs.
-func (r *Repo) Publish(ctx context.Context, commit, old plumbing.Hash, subject string, states []FileState) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	// From here on, both steps run to the end even on Ctrl-C: they take
-	// milliseconds, and a cancel between or inside them would leave HEAD
-	// moved with the index not matching it.
-	ctx = context.WithoutCancel(ctx)
-	msg := "commit (vcsync): " + subject
-	if _, err := r.Git(ctx, nil, "update-ref", "-m", msg, "HEAD", commit.String(), old.String()); err != nil {
-		return fmt.Errorf("move HEAD to the new commit (did another commit happen meanwhile?): %w", err)
-	}
-	var in strings.Builder
-	for _, st := range states {
-		if st.Deleted {
-			fmt.Fprintf(&in, "0 %s\t%s\x00", plumbing.ZeroHash, st.Path)
-		} else {
-			fmt.Fprintf(&in, "%o %s\t%s\x00", uint32(st.Mode), st.Hash, st.Path)
-		}
-	}
-	if _, err := r.Git(ctx, []byte(in.String()), "update-index", "-z", "--index-info"); err != nil {
-		// Never leave HEAD moved with an index that does not match it. The
-		// rollback must run even when ctx was cancelled.
-		_, rbErr := r.Git(ctx, nil, "update-ref", "-m", "vcsync: undo "+msg, "HEAD", old.String(), commit.String())
-		return errors.Join(fmt.Errorf("update the index: %w", err), rbErr)
-	}
-	return nil
-}
-
 // Dirs are the repository's common git directory (the main .git of a
 // linked worktree: where state shared by all worktrees lives) and its
 // config file, read with one git call.
