@@ -39,8 +39,19 @@ func (c *checker) files() (files, warnings []string, err error) {
 		}
 		changed = append(changed, ch.Path)
 	}
-	match := changelog.MatchFiles(c.m.Files, changed)
+	// What git would never add is refused before anything else is asked
+	// of it: a clone's ChangeLog may name .git/config, or a file beyond a
+	// symbolic link, for --add to commit and push.
+	var named []string
 	for _, n := range c.m.Files {
+		if err := c.r.VerifyPath(n); err != nil {
+			problems = append(problems, fmt.Sprintf("%s: names %v; refused", c.m.FileSource[n], err))
+			continue
+		}
+		named = append(named, n)
+	}
+	match := changelog.MatchFiles(named, changed)
+	for _, n := range named {
 		if g, ok := match.Guessed[n]; ok {
 			problems = append(problems, fmt.Sprintf("%s: names %s, which has no change; did you mean %s? Fix the entry", c.m.FileSource[n], n, g))
 		}
@@ -58,6 +69,11 @@ func (c *checker) files() (files, warnings []string, err error) {
 		}
 	}
 	files = append(match.Files, files...)
+	for _, f := range files {
+		if err := c.r.VerifyPath(f); err != nil { // a file that a glob found
+			problems = append(problems, fmt.Sprintf("the entry names %v; refused", err))
+		}
+	}
 	// Unsaved editor changes, in the same list: each mistake once, all at once.
 	for _, p := range editorProblems(c.r, append(slices.Clone(c.m.ChangeLogs), files...)) {
 		if src := c.m.FileSource[p.file]; src != "" {

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -229,4 +230,37 @@ func (r *Repo) Tracked(p string) bool {
 	}
 	_, err = t.FindEntry(p)
 	return err == nil
+}
+
+// VerifyPath refuses, as git's verify_path does, a path that git would
+// never add: one that leaves the working tree, one with a .git component
+// (in any case, with the trailing dots and spaces that NTFS drops, or as
+// its short name git~1), and one beyond a symbolic link, which names a
+// file elsewhere (outside the repository, or its .git). An entry of a
+// clone's ChangeLog may name any of them; vcsync commit --add must not
+// commit and push .git/config, or /etc/passwd through a linked directory.
+func (r *Repo) VerifyPath(p string) error {
+	clean := path.Clean(p)
+	if path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") || clean == "." {
+		return fmt.Errorf("%s is outside the working tree", p)
+	}
+	parts := strings.Split(clean, "/")
+	for _, c := range parts {
+		switch strings.ToLower(strings.TrimRight(c, ". ")) {
+		case ".git", "git~1":
+			return fmt.Errorf("%s is inside a .git directory, which git never tracks", p)
+		}
+	}
+	dir := r.Root
+	for _, c := range parts[:len(parts)-1] {
+		dir = filepath.Join(dir, c)
+		fi, err := os.Lstat(dir)
+		if err != nil {
+			return nil // missing: nothing to follow
+		}
+		if fi.Mode()&os.ModeSymlink != 0 {
+			return fmt.Errorf("%s is beyond a symbolic link (%s), as git says: it names a file elsewhere", p, filepath.ToSlash(strings.TrimPrefix(dir, r.Root+string(filepath.Separator))))
+		}
+	}
+	return nil
 }

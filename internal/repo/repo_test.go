@@ -94,3 +94,42 @@ func TestOpenErrors(t *testing.T) {
 		t.Errorf("HeadFile on an unborn HEAD = %v, want ErrUnbornHead", err)
 	}
 }
+
+// TestVerifyPath: what git's verify_path refuses, vcsync refuses to add.
+func TestVerifyPath(t *testing.T) {
+	dir := gitRepo(t, map[string]string{"sub/a": "a", "real/b": "b"})
+	outside := t.TempDir()
+	if err := os.Symlink(outside, filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real", filepath.Join(dir, "inlink")); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"sub/a", "new/file", "a.git/x", "x.gitignore", "link", ".github/x", "sub/.git-hooks"} {
+		if err := r.VerifyPath(p); err != nil {
+			t.Errorf("VerifyPath(%q) = %v, want nil", p, err)
+		}
+	}
+	for p, want := range map[string]string{
+		".git/config":        "inside a .git directory",
+		".GIT/config":        "inside a .git directory",
+		"sub/../.git/config": "inside a .git directory",
+		"sub/.Git/hooks/x":   "inside a .git directory",
+		".git./config":       "inside a .git directory",
+		".git /config":       "inside a .git directory",
+		"GIT~1/config":       "inside a .git directory",
+		"../x":               "outside the working tree",
+		"sub/../../x":        "outside the working tree",
+		"/etc/passwd":        "outside the working tree",
+		"link/passwd":        "beyond a symbolic link (link)",
+		"inlink/b":           "beyond a symbolic link (inlink)",
+	} {
+		if err := r.VerifyPath(p); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("VerifyPath(%q) = %v, want %q", p, err, want)
+		}
+	}
+}
