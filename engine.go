@@ -165,7 +165,7 @@ func (e *engine) attempt(ctx context.Context, t target, branch string, rng backe
 		ctx, cancel = context.WithTimeout(ctx, e.p.opt.Timeout)
 		defer cancel()
 	}
-	r, err := t.backend.Push(ctx, backends.Local{Root: e.p.r.Root, Branch: branch, Runner: e.p.opt.Runner}, rng)
+	r, err := t.backend.Push(ctx, e.p.local(branch), rng)
 	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		err = backends.Errorf(backends.Transient, "timed out after %s: %w", e.p.opt.Timeout, err)
 	}

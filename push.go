@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
+	"os"
 	"slices"
 	"time"
 
@@ -85,11 +85,26 @@ type pusher struct {
 	stateDir string
 	st       *state.State // read before anything is committed or sent
 	lock     *state.Lock  // held from preparePush until release
+	scratch  string       // the run's directory outside the working tree (backends.Local.Scratch)
 	opt      PushOptions
 }
 
-// release gives the lock back.
-func (p *pusher) release() { p.lock.Release() }
+// release gives the lock back and removes the scratch directory.
+func (p *pusher) release() {
+	os.RemoveAll(p.scratch)
+	p.lock.Release()
+}
+
+// local is the repository as a backend sees it.
+func (p *pusher) local(branch string) backends.Local {
+	return backends.Local{Root: p.r.Root, Branch: branch, Runner: p.opt.Runner, Scratch: p.scratch}
+}
+
+// newScratch makes the directory, outside the working tree, where hg, brz
+// and svn run (backends.Local.Scratch).
+func newScratch() (string, error) {
+	return os.MkdirTemp("", "vcsync-run-")
+}
 
 // preparePush opens the repository, loads the configuration, builds the
 // selected remotes' backends and checks them: every setup error (unknown
@@ -105,7 +120,7 @@ func preparePush(ctx context.Context, opt PushOptions) (*pusher, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := loadConfigFrom(r, cfgPath)
+	cfg, err := loadConfigFrom(ctx, r, cfgPath)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +135,12 @@ func preparePush(ctx context.Context, opt PushOptions) (*pusher, error) {
 		lock.Release()
 		return nil, err
 	}
-	p := &pusher{r: r, cfg: cfg, stateDir: state.Dir(common), st: st, lock: lock, opt: opt}
+	scratch, err := newScratch()
+	if err != nil {
+		lock.Release()
+		return nil, err
+	}
+	p := &pusher{r: r, cfg: cfg, stateDir: state.Dir(common), st: st, lock: lock, scratch: scratch, opt: opt}
 	if p.opt.Jobs <= 0 {
 		p.opt.Jobs = cfg.Jobs
 	}
@@ -140,17 +160,24 @@ func preparePush(ctx context.Context, opt PushOptions) (*pusher, error) {
 	return p, nil
 }
 
-// loadConfig reads .vcsync and the repository's config file.
+// loadConfig reads .vcsync and the repository's config file, as obeyed
+// (loadConfigFrom).
 func loadConfig(ctx context.Context, r *repo.Repo) (*config.Config, error) {
 	_, cfgPath, err := r.Dirs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return loadConfigFrom(r, cfgPath)
+	return loadConfigFrom(ctx, r, cfgPath)
 }
 
-func loadConfigFrom(r *repo.Repo, cfgPath string) (*config.Config, error) {
-	return config.Load(config.File{Name: ".vcsync", Path: filepath.Join(r.Root, ".vcsync")}, config.File{Name: ".git/config", Path: cfgPath})
+// readConfig reads .vcsync and the repository's config file without
+// obeying them: for a command that only edits or shows the configuration.
+func readConfig(ctx context.Context, r *repo.Repo) (*config.Config, error) {
+	_, cfgPath, err := r.Dirs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return config.Load(configFiles(r.Root, cfgPath)...)
 }
 
 // selectTargets builds and checks the backends of the selected remotes.
@@ -168,7 +195,10 @@ func (p *pusher) selectTargets(ctx context.Context) error {
 		rm = p.withFlags(rm)
 		b, err := p.opt.Registry.New(rm)
 		if err == nil {
-			err = b.Check(ctx, backends.Local{Root: p.r.Root})
+			err = notCommittedRepo(p.r, rm)
+		}
+		if err == nil {
+			err = b.Check(ctx, backends.Local{Root: p.r.Root, Scratch: p.scratch})
 		}
 		if err != nil {
 			// Backends and the registry name the remote in their errors.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -67,7 +68,7 @@ func RemoteAdd(ctx context.Context, dir string, spec RemoteSpec, reg backends.Re
 	if _, err := reg.New(rm); err != nil {
 		return RemoteAdded{}, err
 	}
-	cfg, err := loadConfig(ctx, r)
+	cfg, err := readConfig(ctx, r)
 	if err != nil {
 		return RemoteAdded{}, err
 	}
@@ -87,10 +88,16 @@ func RemoteAdd(ctx context.Context, dir string, spec RemoteSpec, reg backends.Re
 		_, err := r.Git(ctx, nil, "config", "-f", file, "vcsync."+spec.Name+"."+key, value)
 		return err
 	}
-	for _, kv := range [][2]string{{"backend", spec.Backend}, {"url", spec.URL}, {"branch", spec.Branch}, {"command", spec.Command}} {
-		if err := set(kv[0], kv[1]); err != nil {
-			return RemoteAdded{}, err
+	err = keepTrust(ctx, r, func() error {
+		for _, kv := range [][2]string{{"backend", spec.Backend}, {"url", spec.URL}, {"branch", spec.Branch}, {"command", spec.Command}} {
+			if err := set(kv[0], kv[1]); err != nil {
+				return err
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return RemoteAdded{}, err
 	}
 	added := RemoteAdded{File: name}
 	if cfg.FromGit {
@@ -126,20 +133,26 @@ func RemoteRemove(ctx context.Context, dir, name string) (removed, primaryIn []s
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, shared := range []bool{false, true} {
-		file, shown, err := configFile(ctx, r.Root, shared, r.GitPath)
-		if err != nil {
-			return nil, nil, err
-		}
-		if _, err := r.Git(ctx, nil, "config", "-f", file, "--remove-section", "vcsync."+name); err == nil {
-			removed = append(removed, shown)
-		}
-		if out, err := r.Git(ctx, nil, "config", "-f", file, "--get", "vcsync.primary"); err == nil && strings.TrimSpace(string(out)) == name {
-			if _, err := r.Git(ctx, nil, "config", "-f", file, "--unset", "vcsync.primary"); err != nil {
-				return removed, primaryIn, err
+	err = keepTrust(ctx, r, func() error {
+		for _, shared := range []bool{false, true} {
+			file, shown, err := configFile(ctx, r.Root, shared, r.GitPath)
+			if err != nil {
+				return err
 			}
-			primaryIn = append(primaryIn, shown)
+			if _, err := r.Git(ctx, nil, "config", "-f", file, "--remove-section", "vcsync."+name); err == nil {
+				removed = append(removed, shown)
+			}
+			if out, err := r.Git(ctx, nil, "config", "-f", file, "--get", "vcsync.primary"); err == nil && strings.TrimSpace(string(out)) == name {
+				if _, err := r.Git(ctx, nil, "config", "-f", file, "--unset", "vcsync.primary"); err != nil {
+					return err
+				}
+				primaryIn = append(primaryIn, shown)
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return removed, primaryIn, err
 	}
 	if len(removed) == 0 {
 		return nil, primaryIn, fmt.Errorf("no remote named %q in .git/config or .vcsync", name)
@@ -179,7 +192,7 @@ func Status(ctx context.Context, opt StatusOptions) ([]RemoteStatus, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := loadConfigFrom(r, cfgPath)
+	cfg, err := loadConfigFrom(ctx, r, cfgPath)
 	if err != nil {
 		return nil, err
 	}
@@ -205,14 +218,19 @@ func Status(ctx context.Context, opt StatusOptions) ([]RemoteStatus, error) {
 		out = append(out, s)
 	}
 	if opt.Fetch {
-		fetch(ctx, r, cfg.Remotes, out, head, opt)
+		scratch, err := newScratch()
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(scratch)
+		fetch(ctx, r, cfg.Remotes, out, head, scratch, opt)
 	}
 	return out, nil
 }
 
 // fetch asks each remote whose backend can say what it holds, all at once,
 // and counts what it lacks from that.
-func fetch(ctx context.Context, r *repo.Repo, remotes []backends.Remote, out []RemoteStatus, head string, opt StatusOptions) {
+func fetch(ctx context.Context, r *repo.Repo, remotes []backends.Remote, out []RemoteStatus, head, scratch string, opt StatusOptions) {
 	_, branch, _ := r.CurrentHead(ctx)
 	var wg sync.WaitGroup
 	for i, rm := range remotes {
@@ -229,7 +247,7 @@ func fetch(ctx context.Context, r *repo.Repo, remotes []backends.Remote, out []R
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			holds, err := p.Holds(ctx, backends.Local{Root: r.Root, Branch: branch, Runner: opt.Runner})
+			holds, err := p.Holds(ctx, backends.Local{Root: r.Root, Branch: branch, Runner: opt.Runner, Scratch: scratch})
 			if err != nil {
 				out[i].FetchErr = errors.New(run.Redact(err.Error()))
 				return

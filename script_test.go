@@ -63,6 +63,7 @@ func sealEnv(env *testscript.Env) error {
 	for k, v := range map[string]string{
 		"HOME":                home,
 		"XDG_CONFIG_HOME":     filepath.Join(home, ".config"),
+		"XDG_DATA_HOME":       filepath.Join(home, ".local", "share"), // the trust store
 		"GIT_CONFIG_NOSYSTEM": "1",
 		"GIT_AUTHOR_DATE":     "2026-11-25T12:00:00Z",
 		"GIT_COMMITTER_DATE":  "2026-11-25T12:00:00Z",

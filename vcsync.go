@@ -17,7 +17,6 @@ import (
 	"strings"
 
 	"github.com/vcsync/vcsync/changelog"
-	"github.com/vcsync/vcsync/internal/config"
 	"github.com/vcsync/vcsync/internal/repo"
 )
 
@@ -80,7 +79,7 @@ func derive(ctx context.Context, r *repo.Repo, cwd string, named []string, chang
 		}
 		inputs = append(inputs, in)
 	}
-	m, err := changelog.Derive(inputs, changelog.Options{NoCoAuthorTrailers: !coAuthorTrailers(r)})
+	m, err := changelog.Derive(inputs, changelog.Options{NoCoAuthorTrailers: !coAuthorTrailers(ctx, r)})
 	if err != nil {
 		return nil, err
 	}
@@ -91,13 +90,17 @@ func derive(ctx context.Context, r *repo.Repo, cwd string, named []string, chang
 }
 
 // coAuthorTrailers reads vcsync.coAuthorTrailers as the configuration is
-// read, .git/config winning over .vcsync; true when neither sets it.
-func coAuthorTrailers(r *repo.Repo) bool {
+// read, .git/config winning over .vcsync, whose setting counts only once
+// the user trusts it; true when neither sets it.
+func coAuthorTrailers(ctx context.Context, r *repo.Repo) bool {
 	if v, ok := r.BoolConfigSet("vcsync", "coAuthorTrailers"); ok {
 		return v
 	}
-	if v, ok := config.SharedBool(filepath.Join(r.Root, ".vcsync"), "coAuthorTrailers"); ok {
-		return v
+	if _, err := os.Lstat(filepath.Join(r.Root, ".vcsync")); err != nil {
+		return true // no .vcsync: nothing to ask the trust store
+	}
+	if cfg, err := loadConfig(ctx, r); err == nil {
+		return cfg.CoAuthorTrailers
 	}
 	return true
 }

@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 
@@ -44,6 +45,22 @@ type Local struct {
 	Root   string      // the working tree's root
 	Branch string      // the local branch being pushed ("" for a detached HEAD)
 	Runner *run.Runner // for backends that run programs
+	// Scratch is a directory that vcsync made for this run, outside the
+	// working tree. Programs that a repository's files could configure
+	// (hg reads .hg/hgrc, brz a .bzr/ branch, svn a .svn/ working copy,
+	// from the directory they start in and its parents) run there, never
+	// in Root, whose files a clone's publisher wrote (DESIGN.md, "Trust").
+	Scratch string
+}
+
+// Neutral is the directory to run hg, brz, svn and svnmucc in: Scratch,
+// else (a Local built without one, in a test) the system's temporary
+// directory. Never the working tree.
+func (l Local) Neutral() string {
+	if l.Scratch != "" {
+		return l.Scratch
+	}
+	return os.TempDir()
 }
 
 // Range is what to push: the local commit To, and From, the local commit

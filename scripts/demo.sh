@@ -36,6 +36,8 @@ trap finish EXIT
 # GIT_DIR would point every command at the wrong repository), no pager.
 while read -r var; do unset "$var"; done < <(compgen -e | grep '^GIT_' || true)
 export HOME=$sandbox/home GIT_CONFIG_NOSYSTEM=1 XDG_CONFIG_HOME=$sandbox/home/.config GIT_PAGER=cat
+# The trust store (vcsync trust) too: in the sandbox, not the caller's.
+export XDG_DATA_HOME=$sandbox/home/.local/share
 mkdir -p "$HOME"
 work=$sandbox/work
 
@@ -107,10 +109,16 @@ add_remotes() {
 	run svn mkdir -q -m "Create trunk." "file://$sandbox/svnrepo/trunk"
 	run git init -q --bare -b main "$sandbox/public.git"
 	run brz init -q "$sandbox/bzrbranch"
-	run vcsync remote add svn "file://$sandbox/svnrepo/trunk" --backend svn
 	run vcsync remote add public "$sandbox/public.git"
 	run vcsync remote add bzr "$sandbox/bzrbranch" --backend bzr
-	run git config vcsync.primary svn
+	step "The team's settings, shared in the committed .vcsync"
+	run vcsync remote add svn "file://$sandbox/svnrepo/trunk" --backend svn --shared
+	run git config -f .vcsync vcsync.primary svn
+	run git add .vcsync
+	run git commit -q -m "Share the Subversion remote."
+	step "A committed .vcsync is obeyed once you trust it: review it, then allow it"
+	run vcsync trust --show
+	run vcsync trust
 	run vcsync remote list
 }
 

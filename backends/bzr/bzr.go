@@ -100,12 +100,12 @@ func (b *backend) Capabilities() backends.Capabilities {
 // Check validates the URL, runs `brz version` to prove brz is installed,
 // and for a local path that exists, checks that it is a branch. It does not
 // contact a remote: one that is down fails the push, not the commit.
-func (b *backend) Check(ctx context.Context, _ backends.Local) error {
+func (b *backend) Check(ctx context.Context, l backends.Local) error {
 	c := &backend{remote: b.remote} // Check may run while the engine pushes with b
 	if err := c.validate(); err != nil {
 		return err
 	}
-	if _, err := (*run.Runner)(nil).Run(ctx, run.Cmd{Name: "brz", Args: []string{"version"}, Env: env}); err != nil {
+	if _, err := (*run.Runner)(nil).Run(ctx, run.Cmd{Name: "brz", Args: []string{"version"}, Dir: l.Neutral(), Neutral: true, Env: env}); err != nil {
 		return c.errorf(backends.Fatal, "brz, which pushes to Bazaar branches, does not run (install brz): %v", err)
 	}
 	if strings.Contains(c.remote.URL, "://") || strings.HasPrefix(c.remote.URL, "lp:") {
@@ -121,9 +121,10 @@ func (b *backend) Check(ctx context.Context, _ backends.Local) error {
 	return nil
 }
 
-// brz runs brz in the working tree with env.
+// brz runs brz with env outside the working tree, where a committed .bzr/
+// would be the branch brz opens.
 func (b *backend) brz(ctx context.Context, l backends.Local, args ...string) ([]byte, error) {
-	return l.Runner.Run(ctx, run.Cmd{Name: "brz", Args: args, Dir: l.Root, Env: env, Group: true})
+	return l.Runner.Run(ctx, run.Cmd{Name: "brz", Args: args, Dir: l.Neutral(), Neutral: true, Env: env, Group: true})
 }
 
 // errorf returns a classified error that names the remote.

@@ -45,7 +45,7 @@ func (b *backend) fallback(ctx context.Context, l backends.Local, target string,
 		return "", b.errorf(backends.Fatal, "%v", err)
 	}
 	var stderr bytes.Buffer
-	_, err = l.Runner.Run(ctx, run.Cmd{Name: "brz", Dir: l.Root, Env: env, Stderr: &stderr, Group: true,
+	_, err = l.Runner.Run(ctx, run.Cmd{Name: "brz", Dir: l.Neutral(), Neutral: true, Env: env, Stderr: &stderr, Group: true,
 		Args: []string{"push", noPushLocation, "-d", f.staging, "--", target}})
 	// The lock is the target's unless brz names our scratch branch, which
 	// no one else uses.
@@ -125,7 +125,7 @@ func (f *fastImport) step(ctx context.Context, revs []string, marks bool) error 
 	if stream, err = renameRefs(stream, "refs/heads/"+branchName(f.l)); err != nil {
 		return f.b.errorf(backends.Fatal, "git fast-export: %v", err)
 	}
-	_, err = f.l.Runner.Run(ctx, run.Cmd{Name: "brz", Args: append(imp, "-", f.staging), Dir: f.l.Root, Env: env, Stdin: bytes.NewReader(stream), Group: true})
+	_, err = f.l.Runner.Run(ctx, run.Cmd{Name: "brz", Args: append(imp, "-", f.staging), Dir: f.l.Neutral(), Neutral: true, Env: env, Stdin: bytes.NewReader(stream), Group: true})
 	if err != nil {
 		return f.b.fail(err, "brz fast-import")
 	}

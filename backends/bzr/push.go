@@ -3,6 +3,8 @@ package bzr
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -141,10 +143,15 @@ func (b *backend) diverged(t tip, what string) error {
 // native pushes with `brz push`, never --overwrite, and returns the new
 // revno. -r names the commit: the git branch may have moved on since.
 func (b *backend) native(ctx context.Context, l backends.Local, target, to string) (string, error) {
+	view, err := b.gitView(ctx, l)
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(view)
 	var stderr bytes.Buffer
 	// Group: bzr+ssh:// and sftp:// run ssh, which a timeout must end too.
-	_, err := l.Runner.Run(ctx, run.Cmd{Name: "brz", Dir: l.Root, Env: env, Stderr: &stderr, Group: true,
-		Args: []string{"push", noPushLocation, "-d", l.Root, "-r", "git:" + to, "--", target}})
+	_, err = l.Runner.Run(ctx, run.Cmd{Name: "brz", Dir: l.Neutral(), Neutral: true, Env: env, Stderr: &stderr, Group: true,
+		Args: []string{"push", noPushLocation, "-d", view, "-r", "git:" + to, "--", target}})
 	if locked(err) {
 		return "", b.lockedError(target)
 	}
@@ -152,6 +159,27 @@ func (b *backend) native(ctx context.Context, l backends.Local, target, to strin
 		return "", b.fail(err, "brz push")
 	}
 	return pushedRevno(stderr.Bytes()), nil
+}
+
+// gitView makes a directory outside the working tree through which brz
+// reads the local git repository: it holds only a .git file naming the
+// git directory, as a linked worktree's does. Given the working tree, brz
+// would open a .bzr/ branch that the clone commits there instead, and push
+// its publisher's revisions. The caller removes it.
+func (b *backend) gitView(ctx context.Context, l backends.Local) (string, error) {
+	gitDir, err := b.gitDir(ctx, l)
+	if err != nil {
+		return "", err
+	}
+	dir, err := os.MkdirTemp(l.Neutral(), "vcsync-brz-")
+	if err != nil {
+		return "", b.errorf(backends.Fatal, "%v", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".git"), []byte("gitdir: "+gitDir+"\n"), 0o600); err != nil {
+		os.RemoveAll(dir)
+		return "", b.errorf(backends.Fatal, "%v", err)
+	}
+	return dir, nil
 }
 
 var pushedRE = regexp.MustCompile(`(?m)^Pushed up to revision (\d+)\.`)

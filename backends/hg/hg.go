@@ -100,13 +100,15 @@ func (b *backend) Capabilities() backends.Capabilities {
 // extension reads the repository with git) to prove they are installed,
 // and for a local path that exists, checks that it is a repository. It does
 // not contact a remote: one that is down fails the push, not the commit.
-func (b *backend) Check(ctx context.Context, _ backends.Local) error {
+func (b *backend) Check(ctx context.Context, l backends.Local) error {
 	c := &backend{remote: b.remote} // Check may run while the engine pushes with b
 	if err := c.validate(); err != nil {
 		return err
 	}
 	for _, prog := range []string{"hg", "git"} {
-		if _, err := (*run.Runner)(nil).Run(ctx, run.Cmd{Name: prog, Args: []string{"version"}, Env: env}); err != nil {
+		// Not in the current directory: hg would read the hgrc of a
+		// repository there (-C names another; the tree may commit .hg/).
+		if _, err := (*run.Runner)(nil).Run(ctx, run.Cmd{Name: prog, Args: []string{"version"}, Dir: l.Neutral(), Neutral: true, Env: env}); err != nil {
 			return c.errorf(backends.Fatal, "%s, which the hg backend needs, does not run (install mercurial and git): %v", prog, err)
 		}
 	}
@@ -123,11 +125,14 @@ func (b *backend) Check(ctx context.Context, _ backends.Local) error {
 	return nil
 }
 
-// hg runs hg in the working tree with env, never interactive.
+// hg runs hg with env, never interactive, outside the working tree: hg
+// reads the .hg/hgrc of the repository it starts in, or above, and a
+// clone may commit one with [hooks] and [extensions]. Every repository it
+// works on is named by an absolute path.
 func (b *backend) hg(ctx context.Context, l backends.Local, args ...string) ([]byte, error) {
 	// Group: ssh:// runs ssh, and hg convert runs git: a timeout ends them
 	// with hg.
-	return l.Runner.Run(ctx, run.Cmd{Name: "hg", Args: append([]string{"--noninteractive"}, args...), Dir: l.Root, Env: env, Group: true})
+	return l.Runner.Run(ctx, run.Cmd{Name: "hg", Args: append([]string{"--noninteractive"}, args...), Dir: l.Neutral(), Neutral: true, Env: env, Group: true})
 }
 
 // errorf returns a classified error that names the remote.

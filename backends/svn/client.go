@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/vcsync/vcsync/backends"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -14,14 +15,16 @@ import (
 type client struct {
 	b          *backend
 	runner     *run.Runner
+	dir        string // where svn runs: outside the working tree, whose .svn/ a clone may commit
 	user, pass string // from the environment; "" leaves it to svn's own store
 }
 
 // client returns the client of one push.
-func (b *backend) client(runner *run.Runner) *client {
+func (b *backend) client(l backends.Local) *client {
 	return &client{
 		b:      b,
-		runner: runner,
+		runner: l.Runner,
+		dir:    l.Neutral(),
 		user:   envFor("VCSYNC_SVN_USERNAME", b.remote.Name),
 		pass:   envFor("VCSYNC_SVN_PASSWORD", b.remote.Name),
 	}
@@ -51,7 +54,7 @@ func envFor(key, remote string) string {
 // classified and never holds the password.
 func (c *client) run(ctx context.Context, what, name string, args ...string) ([]byte, error) {
 	// Group: svn+ssh:// runs ssh, which a timeout must end too.
-	cmd := run.Cmd{Name: name, Env: env(), Group: true}
+	cmd := run.Cmd{Name: name, Dir: c.dir, Neutral: true, Env: env(), Group: true}
 	// Never prompt: pushes run in parallel and unattended.
 	cmd.Args = []string{"--non-interactive"}
 	if c.user != "" {

@@ -25,7 +25,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 	if err != nil {
 		return backends.Result{}, err
 	}
-	c := b.client(l.Runner)
+	c := b.client(l)
 	p, err := b.plan(ctx, c, repo, to)
 	if err != nil {
 		return backends.Result{}, err

@@ -152,8 +152,8 @@ func (b *backend) Check(ctx context.Context, l backends.Local) error {
 	}
 	var runner *run.Runner // quiet, and real even in a dry run: Check changes nothing
 	for _, cmd := range []run.Cmd{
-		{Name: "svn", Args: []string{"--version", "--quiet"}},
-		{Name: "svnmucc", Args: []string{"--version"}},
+		{Name: "svn", Args: []string{"--version", "--quiet"}, Dir: l.Neutral(), Neutral: true},
+		{Name: "svnmucc", Args: []string{"--version"}, Dir: l.Neutral(), Neutral: true},
 	} {
 		_, err := runner.Run(ctx, cmd)
 		var re *run.RunError

@@ -93,6 +93,8 @@ publishes to.`,
 		NewCmdCommit(g, nil),
 		NewCmdDiff(g),
 		NewCmdVersion(g),
+		NewCmdTrust(g),
+		NewCmdUntrust(g),
 	)
 	// cobra's completion command prints its help, exit 0, for a missing or
 	// unknown shell: a usage error here, as everywhere else.

@@ -9,10 +9,10 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -21,6 +21,7 @@ import (
 
 	format "github.com/go-git/go-git/v5/plumbing/format/config"
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/internal/safefile"
 )
 
 // Config is the merged configuration.
@@ -37,13 +38,24 @@ type Config struct {
 	// FromGit is true when no [vcsync "NAME"] section exists and the
 	// remotes are the repository's git remotes.
 	FromGit bool
+
+	part bool // LoadPart: skip the checks that need the whole configuration
 }
 
 // File is one configuration file; Name is how errors name it.
 type File struct {
 	Name string // ".vcsync" or ".git/config"
 	Path string
+	// Shared marks the committed file (.vcsync): written by whoever
+	// publishes the repository. It must be a regular file of sane size,
+	// and its [remote] sections are not read: git remotes come from the
+	// repository's own config only.
+	Shared bool
 }
+
+// MaxShared bounds the size of a committed .vcsync: a few remotes take a
+// few hundred bytes, and a symlink to /dev/zero must not exhaust memory.
+const MaxShared = 1 << 20
 
 // Known keys, lower-cased as git compares them.
 var (
@@ -56,7 +68,18 @@ var (
 // then .git/config). A missing file is no error; a bad one is, naming the
 // file, the section and the key.
 func Load(files ...File) (*Config, error) {
-	c := &Config{Jobs: 4, CoAuthorTrailers: true}
+	return load(files, false)
+}
+
+// LoadPart reads one part of the configuration (.vcsync alone, to show
+// what it asks for) as Load does, without the checks that need the whole:
+// a primary or a url that another file may set.
+func LoadPart(files ...File) (*Config, error) {
+	return load(files, true)
+}
+
+func load(files []File, part bool) (*Config, error) {
+	c := &Config{Jobs: 4, CoAuthorTrailers: true, part: part}
 	var order []string
 	sections := map[string]map[string]string{} // remote name -> key -> value
 	src := map[string]string{}                 // "name.key" -> file, for errors
@@ -77,7 +100,7 @@ func Load(files ...File) (*Config, error) {
 						return nil, err
 					}
 				}
-			case s.IsName("remote"):
+			case s.IsName("remote") && !f.Shared:
 				gitRemotes = mergeGitRemotes(gitRemotes, s)
 			}
 		}
@@ -87,18 +110,34 @@ func Load(files ...File) (*Config, error) {
 
 func read(f File) (*format.Config, error) {
 	cfg := format.New()
-	fh, err := os.Open(f.Path)
+	var b []byte
+	var err error
+	if f.Shared {
+		b, err = ReadShared(f.Path)
+	} else {
+		b, err = os.ReadFile(f.Path)
+	}
 	if errors.Is(err, os.ErrNotExist) {
 		return cfg, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	defer fh.Close()
-	if err := format.NewDecoder(fh).Decode(cfg); err != nil {
+	if err := format.NewDecoder(bytes.NewReader(b)).Decode(cfg); err != nil {
 		return nil, fmt.Errorf("%s: %w", f.Name, err)
 	}
 	return cfg, nil
+}
+
+// ReadShared reads a committed .vcsync: a regular file (no symlink, FIFO
+// or device) of at most MaxShared bytes. A missing file wraps
+// os.ErrNotExist.
+func ReadShared(path string) ([]byte, error) {
+	b, err := safefile.ReadFile(path, MaxShared)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf(".vcsync: %w", err)
+	}
+	return b, err
 }
 
 // global reads the keys of [vcsync].
@@ -194,7 +233,7 @@ func (c *Config) finish(order []string, sections map[string]map[string]string, s
 			r.Options[k] = strconv.FormatBool(b)
 		}
 		// command needs no URL; git-svn finds it in the clone's svn-remote.
-		if r.URL == "" && r.Kind != "command" && r.Kind != "git-svn" {
+		if r.URL == "" && r.Kind != "command" && r.Kind != "git-svn" && !c.part {
 			return nil, fmt.Errorf("%s: [vcsync %q] has no url: set it with git config vcsync.%s.url URL (or vcsync remote add)", sectionFile(src, name), name, name)
 		}
 		if strings.HasPrefix(r.URL, "-") {
@@ -205,7 +244,7 @@ func (c *Config) finish(order []string, sections map[string]map[string]string, s
 	if len(c.Remotes) == 0 {
 		c.Remotes, c.FromGit = gitRemotes, true
 	}
-	if c.Primary != "" && !slices.ContainsFunc(c.Remotes, func(r backends.Remote) bool { return r.Name == c.Primary }) {
+	if c.Primary != "" && !c.part && !slices.ContainsFunc(c.Remotes, func(r backends.Remote) bool { return r.Name == c.Primary }) {
 		var names []string
 		for _, r := range c.Remotes {
 			names = append(names, r.Name)
@@ -255,21 +294,6 @@ func parseBool(v string) (bool, bool) {
 		return false, true
 	}
 	return false, false
-}
-
-// SharedBool reads a boolean key of the [vcsync] section of the file at
-// path (.vcsync), for a command that needs one key and not the remotes:
-// ok is false when the file or the key is missing or not a boolean.
-func SharedBool(path, key string) (v, ok bool) {
-	cfg, err := read(File{Name: filepath.Base(path), Path: path})
-	if err != nil {
-		return false, false
-	}
-	raw := cfg.Section("vcsync").Options.Get(key)
-	if !cfg.Section("vcsync").Options.Has(key) {
-		return false, false
-	}
-	return parseBool(raw)
 }
 
 // ValidName reports whether name can name a remote.

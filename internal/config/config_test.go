@@ -123,17 +123,36 @@ func TestBoolOptions(t *testing.T) {
 	}
 }
 
-// TestSharedBool reads one key of .vcsync for a command that needs no
-// remote (vcsync message: coAuthorTrailers).
-func TestSharedBool(t *testing.T) {
-	fs := files(t, "[vcsync]\n\tcoAuthorTrailers = false\n[vcsync \"x\"]\n\turll = 1\n", "")
-	if v, ok := SharedBool(fs[0].Path, "coauthortrailers"); v || !ok {
-		t.Errorf("SharedBool = %v, %v; want false, true", v, ok)
+// TestSharedRemotes: a committed .vcsync cannot add git remotes to the
+// zero-configuration targets; only the repository's own config does.
+func TestSharedRemotes(t *testing.T) {
+	fs := files(t, "[remote \"evil\"]\n\turl = https://evil.example/x.git\n", "[remote \"origin\"]\n\turl = /elsewhere\n")
+	fs[0].Shared = true
+	c, err := Load(fs...)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, ok := SharedBool(fs[0].Path, "hookMirror"); ok {
-		t.Errorf("SharedBool of an unset key: ok")
+	if len(c.Remotes) != 1 || c.Remotes[0].Name != "origin" || !c.FromGit {
+		t.Errorf("remotes = %+v; want origin only", c.Remotes)
 	}
-	if _, ok := SharedBool(filepath.Join(t.TempDir(), "none"), "coauthortrailers"); ok {
-		t.Errorf("SharedBool of a missing file: ok")
+}
+
+// TestSharedNotRegular: a committed .vcsync that is a symlink (to
+// /dev/zero, say) is an error at once, not a read without end.
+func TestSharedNotRegular(t *testing.T) {
+	p := filepath.Join(t.TempDir(), ".vcsync")
+	if err := os.Symlink("/dev/zero", p); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(File{Name: ".vcsync", Path: p, Shared: true})
+	if err == nil || !strings.Contains(err.Error(), ".vcsync: ") || !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("Load(symlink) = %v", err)
+	}
+	big := filepath.Join(t.TempDir(), ".vcsync")
+	if err := os.WriteFile(big, make([]byte, MaxShared+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(File{Name: ".vcsync", Path: big, Shared: true}); err == nil || !strings.Contains(err.Error(), "too large") {
+		t.Errorf("Load(too large) = %v", err)
 	}
 }

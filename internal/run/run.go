@@ -32,11 +32,16 @@ const waitDelay = 3 * time.Second
 // Cmd describes one program to run. It is plain data so that callers and
 // tests can build, compare and print commands without running them.
 type Cmd struct {
-	Name  string   // the program, looked up in PATH
-	Args  []string // its arguments; put "--" before user-supplied paths and URLs
-	Dir   string   // working directory; "" means the current one
-	Env   []string // KEY=VALUE added to (and overriding) the base environment; the place for secrets
-	Stdin io.Reader
+	Name string   // the program, looked up in PATH
+	Args []string // its arguments; put "--" before user-supplied paths and URLs
+	Dir  string   // working directory; "" means the current one
+	// Neutral says that Dir only keeps the program away from another
+	// directory's configuration (hg, brz and svn read that of the
+	// directory they start in, which may be a clone's): the command does
+	// not depend on it, and echoed command lines leave it out.
+	Neutral bool
+	Env     []string // KEY=VALUE added to (and overriding) the base environment; the place for secrets
+	Stdin   io.Reader
 	// Secrets are values replaced by "***" in every echoed command line and
 	// error, such as a password that a program may repeat in its stderr.
 	Secrets []string
@@ -210,7 +215,7 @@ func (r *Runner) echo(w io.Writer, s string) {
 // The environment is left out: that is where secrets go.
 func commandLine(c Cmd) string {
 	var b strings.Builder
-	if c.Dir != "" {
+	if c.Dir != "" && !c.Neutral {
 		b.WriteString("cd " + Quote(Redact(c.Dir, c.Secrets...)) + " && ")
 	}
 	b.WriteString(Quote(Redact(c.Name, c.Secrets...)))

@@ -178,6 +178,13 @@ func TestDryRun(t *testing.T) {
 	if verbose.Len() != 0 {
 		t.Errorf("dry run echoed %q to Verbose", verbose.String())
 	}
+	// A neutral directory is where the program runs, not part of what it
+	// does: left out.
+	dry.Reset()
+	r.Run(t.Context(), Cmd{Name: "hg", Args: []string{"push"}, Dir: dir, Neutral: true})
+	if want := "hg push\n"; dry.String() != want {
+		t.Errorf("dry run printed %q, want %q", dry.String(), want)
+	}
 }
 
 // cancelOnRead cancels a context on its first Read. os/exec reads Stdin only

@@ -62,7 +62,7 @@ func Env(t testing.TB) string {
 	for _, k := range []string{"SSH_AUTH_SOCK", "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE",
 		"GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR", "GIT_CONFIG", "GIT_CONFIG_GLOBAL",
 		"GIT_CONFIG_COUNT", "GIT_CONFIG_PARAMETERS", "GIT_SSH", "GIT_SSH_COMMAND",
-		"GIT_SSL_CAINFO", "GIT_ASKPASS", "SSH_ASKPASS", "SSH_KNOWN_HOSTS"} {
+		"GIT_SSL_CAINFO", "GIT_ASKPASS", "SSH_ASKPASS", "SSH_KNOWN_HOSTS", "XDG_DATA_HOME"} {
 		unsetenv(t, k)
 	}
 	config := "[user]\n\tname = Test User\n\temail = test@example.org\n" +
