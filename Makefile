@@ -22,6 +22,8 @@ bench:
 fuzz:
 	$(GO) test ./changelog -run '^$$' -fuzz FuzzDerive -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
 	$(GO) test ./internal/config -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
+	$(GO) test ./internal/trust -run '^$$' -fuzz FuzzParseRecord -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
+	$(GO) test ./internal/state -run '^$$' -fuzz FuzzParseHolder -fuzztime $(FUZZTIME) -fuzzminimizetime 10s
 
 demo: deps build
 	VCSYNC=bin/vcsync scripts/demo.sh

@@ -82,21 +82,21 @@ func load(files []File, part bool) (*Config, error) {
 	c := &Config{Jobs: 4, CoAuthorTrailers: true, part: part}
 	var order []string
 	sections := map[string]map[string]string{} // remote name -> key -> value
-	src := map[string]string{}                 // "name.key" -> file, for errors
+	src := map[string]string{}                 // "name.key" -> "FILE:LINE", for errors
 	var gitRemotes []backends.Remote
 	for _, f := range files {
-		cfg, err := read(f)
+		cfg, t, err := read(f)
 		if err != nil {
 			return nil, err
 		}
 		for _, s := range cfg.Sections {
 			switch {
 			case s.IsName("vcsync"):
-				if err := c.global(f, s); err != nil {
+				if err := c.global(t, s); err != nil {
 					return nil, err
 				}
 				for _, sub := range s.Subsections {
-					if err := remoteSection(f, sub, sections, src, &order); err != nil {
+					if err := remoteSection(t, sub, sections, src, &order); err != nil {
 						return nil, err
 					}
 				}
@@ -108,25 +108,27 @@ func load(files []File, part bool) (*Config, error) {
 	return c.finish(order, sections, src, gitRemotes)
 }
 
-func read(f File) (*format.Config, error) {
+// read decodes one file, and keeps its text to name lines in errors.
+func read(f File) (*format.Config, text, error) {
 	cfg := format.New()
-	var b []byte
+	t := text{name: f.Name}
 	var err error
 	if f.Shared {
-		b, err = ReadShared(f.Path)
+		t.b, err = ReadShared(f.Path)
 	} else {
-		b, err = os.ReadFile(f.Path)
+		t.b, err = os.ReadFile(f.Path)
 	}
 	if errors.Is(err, os.ErrNotExist) {
-		return cfg, nil
+		return cfg, t, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, t, err
 	}
-	if err := format.NewDecoder(bytes.NewReader(b)).Decode(cfg); err != nil {
-		return nil, fmt.Errorf("%s: %w", f.Name, err)
+	if err := format.NewDecoder(bytes.NewReader(t.b)).Decode(cfg); err != nil {
+		// The decoder says "LINE:COLUMN: what": as FILE:LINE:COLUMN.
+		return nil, t, fmt.Errorf("%s:%v", f.Name, err)
 	}
-	return cfg, nil
+	return cfg, t, nil
 }
 
 // ReadShared reads a committed .vcsync: a regular file (no symlink, FIFO
@@ -141,11 +143,11 @@ func ReadShared(path string) ([]byte, error) {
 }
 
 // global reads the keys of [vcsync].
-func (c *Config) global(f File, s *format.Section) error {
+func (c *Config) global(t text, s *format.Section) error {
 	for _, o := range s.Options {
 		k := strings.ToLower(o.Key)
 		bad := func(want string) error {
-			return fmt.Errorf("%s: [vcsync] %s = %q: %s", f.Name, o.Key, o.Value, want)
+			return fmt.Errorf("%s: [vcsync] %s = %q: %s", t.at("vcsync", "", o.Key), o.Key, o.Value, want)
 		}
 		var err error
 		switch k {
@@ -170,7 +172,7 @@ func (c *Config) global(f File, s *format.Section) error {
 			}
 			c.setBool(k, b)
 		default:
-			return fmt.Errorf("%s: [vcsync] unknown key %q (known: %s)", f.Name, o.Key, strings.Join(globalKeys, ", "))
+			return fmt.Errorf("%s: [vcsync] unknown key %q (known: %s)", t.at("vcsync", "", o.Key), o.Key, strings.Join(globalKeys, ", "))
 		}
 	}
 	return nil
@@ -190,9 +192,9 @@ func (c *Config) setBool(key string, b bool) {
 }
 
 // remoteSection merges one [vcsync "NAME"] section, key by key.
-func remoteSection(f File, sub *format.Subsection, sections map[string]map[string]string, src map[string]string, order *[]string) error {
+func remoteSection(t text, sub *format.Subsection, sections map[string]map[string]string, src map[string]string, order *[]string) error {
 	if !nameRe.MatchString(sub.Name) {
-		return fmt.Errorf("%s: [vcsync %q]: a remote name is letters, digits, '.', '_' and '-', not starting with a '-' or '.'", f.Name, sub.Name)
+		return fmt.Errorf("%s: [vcsync %q]: a remote name is letters, digits, '.', '_' and '-', not starting with a '-' or '.'", t.at("vcsync", sub.Name, ""), sub.Name)
 	}
 	if sections[sub.Name] == nil {
 		sections[sub.Name] = map[string]string{}
@@ -201,10 +203,10 @@ func remoteSection(f File, sub *format.Subsection, sections map[string]map[strin
 	for _, o := range sub.Options {
 		k := strings.ToLower(o.Key)
 		if !slices.Contains(remoteKeys, k) {
-			return fmt.Errorf("%s: [vcsync %q] unknown key %q (known: %s)", f.Name, sub.Name, o.Key, strings.Join(remoteKeys, ", "))
+			return fmt.Errorf("%s: [vcsync %q] unknown key %q (known: %s)", t.at("vcsync", sub.Name, o.Key), sub.Name, o.Key, strings.Join(remoteKeys, ", "))
 		}
 		sections[sub.Name][k] = o.Value
-		src[sub.Name+"."+k] = f.Name
+		src[sub.Name+"."+k] = t.at("vcsync", sub.Name, o.Key)
 	}
 	return nil
 }

@@ -84,19 +84,23 @@ func TestLoadGitRemotes(t *testing.T) {
 
 func TestLoadErrors(t *testing.T) {
 	tests := []struct{ shared, local, want string }{
-		{"[vcsync]\n\tjobz = 3\n", "", `.vcsync: [vcsync] unknown key "jobz" (known: jobs,`},
-		{"[vcsync]\n\tjobs = many\n", "", `.vcsync: [vcsync] jobs = "many": expected a whole number`},
-		{"", "[vcsync]\n\tjobs = 0\n", `.git/config: [vcsync] jobs = "0"`},
+		{"[vcsync]\n\tjobz = 3\n", "", `.vcsync:2: [vcsync] unknown key "jobz" (known: jobs,`},
+		{"[vcsync]\n\tjobs = many\n", "", `.vcsync:2: [vcsync] jobs = "many": expected a whole number`},
+		{"", "[vcsync]\n\tjobs = 0\n", `.git/config:2: [vcsync] jobs = "0"`},
 		{"", "[vcsync]\n\ttimeout = soon\n", `expected a duration`},
 		{"", "[vcsync]\n\thookMirror = maybe\n", `expected true or false`},
-		{"[vcsync \"svn\"]\n\turll = x\n", "", `.vcsync: [vcsync "svn"] unknown key "urll" (known: backend, url,`},
-		{"[vcsync \"svn\"]\n\tbackend = svn\n", "", `.vcsync: [vcsync "svn"] has no url`},
-		{"[vcsync \"s\"]\n\tbackend = svn\n\turl = file:///r\n", "[vcsync \"s\"]\n\thistory = maybe\n", `.git/config: [vcsync "s"] history = "maybe": expected true or false`},
-		{"[vcsync \"g\"]\n\turl = /a\n\tfollowTags = often\n", "", `.vcsync: [vcsync "g"] followtags = "often": expected true or false`},
+		{"[vcsync \"svn\"]\n\turll = x\n", "", `.vcsync:2: [vcsync "svn"] unknown key "urll" (known: backend, url,`},
+		{"[vcsync \"svn\"]\n\tbackend = svn\n", "", `.vcsync:2: [vcsync "svn"] has no url`},
+		{"[vcsync \"s\"]\n\tbackend = svn\n\turl = file:///r\n", "[vcsync \"s\"]\n\thistory = maybe\n", `.git/config:2: [vcsync "s"] history = "maybe": expected true or false`},
+		{"[vcsync \"g\"]\n\turl = /a\n\tfollowTags = often\n", "", `.vcsync:3: [vcsync "g"] followtags = "often": expected true or false`},
 		{"[vcsync \"x\"]\n\turl = -oProxyCommand=evil\n", "", `starts with '-': refused`},
 		{"[vcsync \"-x\"]\n\turl = /a\n", "", `a remote name is letters`},
 		{"[vcsync]\n\tprimary = nope\n[vcsync \"a\"]\n\turl = /a\n", "", `primary = "nope" names no configured remote; set it to one of: a, or remove it`},
-		{"[vcsync\n", "", `.vcsync: `},
+		{"[vcsync\n", "", `.vcsync:1:8: `},
+		// The line of the last value, as it is the one that counts; a
+		// key in another section, or in a comment, is not it.
+		{"[core]\n\tjobs = 1\n# jobs = x\n[vcsync]\n\tjobs = 2\n\tJobs = none\n", "", `.vcsync:6: [vcsync] Jobs = "none"`},
+		{"[vcsync \"a\"]\n\turl = /a\n[vcsync \"-b\"]\n\turl = /b\n", "", `.vcsync:3: [vcsync "-b"]: a remote name`},
 	}
 	for _, tt := range tests {
 		_, err := Load(files(t, tt.shared, tt.local)...)
