@@ -47,6 +47,12 @@ func Acquire(dir string) (*Lock, error) {
 	}
 	if err := flock(f, syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		holder := readHolder(f)
+		if holder == "" {
+			// The holder writes its name just after it takes the lock:
+			// give it that instant, once, so the message can name it.
+			time.Sleep(20 * time.Millisecond)
+			holder = readHolder(f)
+		}
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
 			return nil, lockedError{"another vcsync " + holder + "is working in this repository; wait for it to finish"}
