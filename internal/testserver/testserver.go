@@ -46,7 +46,8 @@ func Require(t testing.TB, programs ...string) {
 // uses t.Setenv, so the test must not be parallel.
 //
 // A developer's ~/.gitconfig (a commit template, signing, a credential
-// helper, url.insteadOf) would otherwise change what the tests see, and a
+// helper, url.insteadOf) would otherwise change what the tests see, an
+// exported GIT_AUTHOR_NAME would be the author of every commit, and a
 // running ssh-agent would offer keys that the tests do not control.
 func Env(t testing.TB) string {
 	t.Helper()
@@ -55,14 +56,9 @@ func Env(t testing.TB) string {
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
 	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
 	t.Setenv("LC_ALL", "C")              // we match programs' messages
+	t.Setenv("TZ", "UTC")                // dates in messages and revision properties
 	t.Setenv("GIT_TERMINAL_PROMPT", "0") // a missing credential fails instead of hanging on a prompt
-	// A hook or a parent git process may have exported these; any of them
-	// would point every git command of the test at the wrong repository.
-	// GIT_CONFIG_* would add configuration past the sealed files.
-	for _, k := range []string{"SSH_AUTH_SOCK", "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE",
-		"GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR", "GIT_CONFIG", "GIT_CONFIG_GLOBAL",
-		"GIT_CONFIG_COUNT", "GIT_CONFIG_PARAMETERS", "GIT_SSH", "GIT_SSH_COMMAND",
-		"GIT_SSL_CAINFO", "GIT_ASKPASS", "SSH_ASKPASS", "SSH_KNOWN_HOSTS"} {
+	for _, k := range callerEnv {
 		unsetenv(t, k)
 	}
 	config := "[user]\n\tname = Test User\n\temail = test@example.org\n" +
@@ -71,6 +67,27 @@ func Env(t testing.TB) string {
 		"[gc]\n\tauto = 0\n"
 	writeFile(t, filepath.Join(home, ".gitconfig"), config, 0o644)
 	return home
+}
+
+// callerEnv are the variables of the caller's environment that Env
+// clears, so that the test sees what its sealed HOME says and nothing else.
+var callerEnv = []string{
+	// A hook or a parent git process may have exported these; any of them
+	// would point every git command of the test at the wrong repository.
+	"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR",
+	// GIT_CONFIG_* would add configuration past the sealed files.
+	"GIT_CONFIG", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_COUNT", "GIT_CONFIG_PARAMETERS",
+	"GIT_SSH", "GIT_SSH_COMMAND", "GIT_SSL_CAINFO", "GIT_ASKPASS", "SSH_ASKPASS",
+	"SSH_KNOWN_HOSTS", "SSH_AUTH_SOCK",
+	// Many people export their identity: it would win over the sealed
+	// user.name, and show up in commits and svn's vcsync:author.
+	"GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_AUTHOR_DATE",
+	"GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "GIT_COMMITTER_DATE",
+	// An editor started by a test would wait for a human.
+	"EDITOR", "VISUAL", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR",
+	// Locale and colours: LC_ALL=C wins over LANG and LC_*, but a program
+	// may still read LANGUAGE; NO_COLOR changes vcsync's own output.
+	"LANG", "LANGUAGE", "NO_COLOR",
 }
 
 // unsetenv unsets k for the rest of the test: t.Setenv records the old

@@ -49,14 +49,40 @@ func closed(t *testing.T, addr string) {
 	}
 }
 
+// TestEnv: what a developer's environment commonly holds (an identity, an
+// editor, a global configuration that signs commits, a time zone) changes
+// nothing in a test that called Env.
 func TestEnv(t *testing.T) {
-	t.Setenv("GIT_DIR", "/nonexistent")
+	odd := t.TempDir()
+	global := filepath.Join(odd, "gitconfig")
+	writeFile(t, global, "[user]\n\tname = Odd Caller\n\temail = odd@caller.invalid\n[commit]\n\tgpgsign = true\n", 0o644)
+	for k, v := range map[string]string{
+		"GIT_DIR": "/nonexistent", "GIT_CONFIG_GLOBAL": global, "XDG_CONFIG_HOME": odd, "HOME": odd,
+		"GIT_AUTHOR_NAME": "Odd Author", "GIT_AUTHOR_EMAIL": "odd@author.invalid",
+		"GIT_COMMITTER_NAME": "Odd Committer", "GIT_COMMITTER_EMAIL": "odd@committer.invalid",
+		"EDITOR": "false", "VISUAL": "false", "GIT_EDITOR": "false",
+		"TZ": "Pacific/Chatham", "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8", "NO_COLOR": "1",
+	} {
+		t.Setenv(k, v)
+	}
 	home := Env(t)
-	if _, ok := os.LookupEnv("GIT_DIR"); ok {
-		t.Error("GIT_DIR is still set")
+	for _, k := range []string{"GIT_DIR", "GIT_CONFIG_GLOBAL", "GIT_AUTHOR_NAME", "GIT_COMMITTER_EMAIL", "EDITOR", "VISUAL", "GIT_EDITOR", "NO_COLOR", "LANG"} {
+		if v, ok := os.LookupEnv(k); ok {
+			t.Errorf("%s is still set (%q)", k, v)
+		}
+	}
+	if got := os.Getenv("TZ") + " " + os.Getenv("LC_ALL"); got != "UTC C" {
+		t.Errorf("TZ and LC_ALL = %q, want UTC C", got)
 	}
 	if got := Git(t, home, "config", "user.email"); got != "test@example.org" {
 		t.Errorf("user.email = %q", got)
+	}
+	// A commit: not signed, by the sealed user, whatever the caller exported.
+	dir, head := commit(t)
+	for _, f := range []string{"%an <%ae>", "%cn <%ce>"} {
+		if got := Git(t, dir, "log", "-1", "--format="+f, head); got != "Test User <test@example.org>" {
+			t.Errorf("git log --format=%s = %q", f, got)
+		}
 	}
 }
 
