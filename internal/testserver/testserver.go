@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -52,12 +53,10 @@ func Require(t testing.TB, programs ...string) {
 func Env(t testing.TB) string {
 	t.Helper()
 	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
-	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	t.Setenv("LC_ALL", "C")              // we match programs' messages
-	t.Setenv("TZ", "UTC")                // dates in messages and revision properties
-	t.Setenv("GIT_TERMINAL_PROMPT", "0") // a missing credential fails instead of hanging on a prompt
+	for _, kv := range sealedVars(home) {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
 	for _, k := range callerEnv {
 		unsetenv(t, k)
 	}
@@ -67,6 +66,32 @@ func Env(t testing.TB) string {
 		"[gc]\n\tauto = 0\n"
 	writeFile(t, filepath.Join(home, ".gitconfig"), config, 0o644)
 	return home
+}
+
+// sealedVars are the variables Env sets, for a HOME of home.
+func sealedVars(home string) []string {
+	return []string{
+		"HOME=" + home,
+		"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
+		"GIT_CONFIG_NOSYSTEM=1",
+		"LC_ALL=C",              // we match programs' messages
+		"TZ=UTC",                // dates in messages and revision properties
+		"GIT_TERMINAL_PROMPT=0", // a missing credential fails instead of hanging on a prompt
+	}
+}
+
+// Environ returns this process's environment sealed as Env seals a test's,
+// with home as HOME: for the programs of a testscript script, which has no
+// testing.TB, and the servers it starts.
+func Environ(home string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if !slices.Contains(callerEnv, k) {
+			env = append(env, kv)
+		}
+	}
+	return append(env, sealedVars(home)...) // the last of a name wins
 }
 
 // callerEnv are the variables of the caller's environment that Env

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -135,4 +136,39 @@ func TestHTTPS(t *testing.T) {
 	CredentialStore(t, home, url, "alice", "s3cret:@/")
 	Git(t, dir, "push", "-q", url+"/r.git", "main")
 	pushed(t, bare, head)
+}
+
+// TestServe: the servers of testscript's serve command (bzr, hg) bind port
+// 0 and say which port they got: the Server's address is theirs as soon as
+// it is returned, and Close frees it. A program that exits instead is an
+// error that shows what it said.
+func TestServe(t *testing.T) {
+	Require(t, "brz", "hg")
+	Env(t)
+	dir := t.TempDir()
+	Git(t, dir, "init", "-q") // brz serve needs no branch to start
+	if out, err := exec.Command("hg", "init", filepath.Join(dir, "h")).CombinedOutput(); err != nil {
+		t.Fatalf("hg init: %v\n%s", err, out)
+	}
+	for name, start := range map[string]func() (*Server, error){
+		"bzr": func() (*Server, error) { return ServeBzr(nil, dir) },
+		"hg":  func() (*Server, error) { return ServeHg(nil, filepath.Join(dir, "h")) },
+	} {
+		s, err := start()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		c, err := net.DialTimeout("tcp", s.Addr, 5*time.Second)
+		if err != nil {
+			s.Close()
+			t.Fatalf("%s at %s: %v\n%s", name, s.Addr, err, s.Log())
+		}
+		c.Close()
+		s.Close()
+		closed(t, s.Addr)
+	}
+	_, err := StartReporting(nil, regexp.MustCompile(`port (\d+)`), "sh", "-c", "echo cannot bind >&2; exit 3")
+	if err == nil || !strings.Contains(err.Error(), "cannot bind") {
+		t.Errorf("a server that exits: %v, want its output", err)
+	}
 }
