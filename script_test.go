@@ -92,7 +92,7 @@ func haveProgram(cond string) (bool, error) {
 		return false, fmt.Errorf("unknown condition %q", cond)
 	}
 	if _, err := exec.LookPath(prog); err != nil {
-		if strings.EqualFold(os.Getenv("CI"), "true") {
+		if testserver.InCI() {
 			return false, fmt.Errorf("%s is not installed, and CI must run every test: install it in .ci/run", prog)
 		}
 		return false, nil

@@ -34,13 +34,26 @@ func Require(t testing.TB, programs ...string) {
 	t.Helper()
 	for _, p := range programs {
 		if _, err := exec.LookPath(p); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is not installed, and CI must run every test: install it in .ci/run", p)
-			}
-			t.Skipf("%s is not installed", p)
+			SkipOrFail(t, "%s is not installed (CI must install it in .ci/run)", p)
 		}
 	}
 }
+
+// SkipOrFail skips the test, for a reason that a developer's machine may
+// have (a program missing or of another version, no /proc, no corpus). In
+// CI (CI=true), where every test must run, it fails the test instead: a
+// skip there would hide that the test proves nothing.
+func SkipOrFail(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if InCI() {
+		t.Fatalf("skipped in CI, which must run every test: "+format, args...)
+		return
+	}
+	t.Skipf(format, args...)
+}
+
+// InCI reports whether the tests run in CI (CI=true, as CI services set it).
+func InCI() bool { return strings.EqualFold(os.Getenv("CI"), "true") }
 
 // Env seals the environment of the test, and of every program it starts,
 // from the developer's own configuration, and returns the fresh HOME. It

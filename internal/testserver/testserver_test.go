@@ -1,6 +1,7 @@
 package testserver
 
 import (
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -170,5 +171,32 @@ func TestServe(t *testing.T) {
 	_, err := StartReporting(nil, regexp.MustCompile(`port (\d+)`), "sh", "-c", "echo cannot bind >&2; exit 3")
 	if err == nil || !strings.Contains(err.Error(), "cannot bind") {
 		t.Errorf("a server that exits: %v, want its output", err)
+	}
+}
+
+// skipRecorder records what SkipOrFail asks of its test; the real Skipf
+// and Fatalf would end the test that calls them.
+type skipRecorder struct {
+	testing.TB
+	skipped, failed string
+}
+
+func (r *skipRecorder) Helper()                        {}
+func (r *skipRecorder) Skipf(format string, a ...any)  { r.skipped = fmt.Sprintf(format, a...) }
+func (r *skipRecorder) Fatalf(format string, a ...any) { r.failed = fmt.Sprintf(format, a...) }
+
+// TestSkipOrFail: a skip on a developer's machine is a failure in CI.
+func TestSkipOrFail(t *testing.T) {
+	for _, ci := range []string{"", "true", "TRUE"} {
+		t.Setenv("CI", ci)
+		r := &skipRecorder{TB: t}
+		SkipOrFail(r, "no %s here", "brz")
+		Require(r, "vcsync-no-such-program")
+		if ci == "" && (r.skipped != "vcsync-no-such-program is not installed (CI must install it in .ci/run)" || r.failed != "") {
+			t.Errorf("CI=%q: skipped %q, failed %q; want a skip", ci, r.skipped, r.failed)
+		}
+		if ci != "" && (r.skipped != "" || !strings.HasPrefix(r.failed, "skipped in CI, which must run every test: vcsync-no-such-program")) {
+			t.Errorf("CI=%q: skipped %q, failed %q; want a failure", ci, r.skipped, r.failed)
+		}
 	}
 }
