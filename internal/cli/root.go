@@ -106,6 +106,7 @@ publishes to.`,
 			c.RunE = needSubcommand
 		}
 	}
+	setupCompletions(root, g)
 	return root
 }
 
