@@ -118,13 +118,14 @@ func mirror(ctx context.Context, r *repo.Repo, opt HookOptions, updates []hook.R
 	return all, nil
 }
 
-// HookInstall installs the pre-push hook where git looks for hooks.
-func HookInstall(ctx context.Context, dir string, force bool) (hook.Result, error) {
+// HookInstall installs the pre-push hook where git looks for hooks, to run
+// the vcsync at bin (an absolute path; "" for the one on PATH).
+func HookInstall(ctx context.Context, dir, bin string, force bool) (hook.Result, error) {
 	hooksDir, err := hooksDir(ctx, dir)
 	if err != nil {
 		return hook.Result{}, err
 	}
-	return hook.Install(hooksDir, force)
+	return hook.Install(hooksDir, bin, force)
 }
 
 // HookUninstall removes the pre-push hook and restores the chained one.

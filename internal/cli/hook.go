@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/vcsync/vcsync"
 	"github.com/vcsync/vcsync/backends/all"
+	"github.com/vcsync/vcsync/internal/hook"
 )
 
 // NewCmdHook builds "vcsync hook install|uninstall|run".
@@ -36,12 +37,16 @@ and input; its refusal stops the push. Set VCSYNC=0 to disable the hook.`,
 				fmt.Fprintln(g.IO.Out, "would install the pre-push hook (and chain a foreign one)")
 				return nil
 			}
-			res, err := vcsync.HookInstall(cmd.Context(), g.Dir, force)
+			bin, err := hook.Executable()
+			if err != nil {
+				return fmt.Errorf("where is this vcsync, for the hook to run it: %w", err)
+			}
+			res, err := vcsync.HookInstall(cmd.Context(), g.Dir, bin, force)
 			if err != nil {
 				return err
 			}
 			if !g.Quiet {
-				fmt.Fprintf(g.IO.ErrOut, "vcsync: installed %s\n", res.Path)
+				fmt.Fprintf(g.IO.ErrOut, "vcsync: installed %s, which runs %s\n", res.Path, bin)
 				if res.Chained != "" {
 					fmt.Fprintf(g.IO.ErrOut, "vcsync: the hook that was there runs first, as %s\n", res.Chained)
 				}
