@@ -192,3 +192,27 @@ func ParseUpdates(in string) ([]RefUpdate, error) {
 	}
 	return us, nil
 }
+
+// FromPreCommit reads what the pre-commit framework gives a pre-push hook
+// in the environment, as it reads git's stdin itself: the remote's name and
+// URL, and git's ref line for the one ref that pre-commit runs its hooks
+// for (the first that pushes something). Without PRE_COMMIT_TO_REF (a push
+// that brings the root commit) the local id is the local ref itself, for
+// the caller to resolve; without PRE_COMMIT_FROM_REF the remote's id is
+// ZeroID. ok is false unless the four variables that pre-commit sets
+// together are set.
+func FromPreCommit(getenv func(string) string) (remote, url string, input []byte, ok bool) {
+	remote, url = getenv("PRE_COMMIT_REMOTE_NAME"), getenv("PRE_COMMIT_REMOTE_URL")
+	local, remoteRef := getenv("PRE_COMMIT_LOCAL_BRANCH"), getenv("PRE_COMMIT_REMOTE_BRANCH")
+	if remote == "" || url == "" || local == "" || remoteRef == "" {
+		return "", "", nil, false
+	}
+	to, from := getenv("PRE_COMMIT_TO_REF"), getenv("PRE_COMMIT_FROM_REF")
+	if to == "" {
+		to = local
+	}
+	if from == "" {
+		from = ZeroID
+	}
+	return remote, url, []byte(strings.Join([]string{local, to, remoteRef, from}, " ") + "\n"), true
+}
