@@ -69,8 +69,15 @@ func hookRunOptions(g *GlobalOptions, args []string, check, mirror bool) (vcsync
 	}
 	switch len(args) {
 	case 3:
+		opt.Remote, opt.URL = args[1], args[2]
+		if f, ok := g.IO.In.(*os.File); ok && opt.Managed && isCharDevice(f) {
+			// lefthook without use_stdin gives a terminal that never
+			// ends: reading it would hang the push.
+			g.warn("no ref lines on stdin (a terminal?): nothing to %s; with lefthook, set use_stdin: true", steps(check, mirror))
+			return opt, nil
+		}
 		in, err := io.ReadAll(g.IO.In)
-		opt.Remote, opt.URL, opt.Input = args[1], args[2], in
+		opt.Input = in
 		return opt, err
 	case 1:
 		var ok bool
@@ -81,4 +88,22 @@ func hookRunOptions(g *GlobalOptions, args []string, check, mirror bool) (vcsync
 		return opt, nil
 	}
 	return opt, &FlagError{Err: fmt.Errorf("vcsync hook run pre-push takes REMOTE and URL, or neither (from pre-commit)")}
+}
+
+// isCharDevice reports whether f is a terminal or another character device
+// (/dev/null), which carries no ref lines.
+func isCharDevice(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// steps names what --check and --mirror ask for, for a message.
+func steps(check, mirror bool) string {
+	switch {
+	case check && mirror:
+		return "check or mirror"
+	case check:
+		return "check"
+	}
+	return "mirror"
 }
