@@ -52,7 +52,14 @@ func (c *checker) files() (files, warnings []string, err error) {
 	}
 	match := changelog.MatchFiles(named, changed)
 	for _, n := range named {
-		if g, ok := match.Guessed[n]; ok {
+		g, ok := match.Guessed[n]
+		switch {
+		case !ok:
+		case c.addable(n):
+			// A new file named like a changed one elsewhere
+			// (hookrun.go beside internal/cli/hookrun.go): no typo.
+			files = append(files, n)
+		default:
 			problems = append(problems, fmt.Sprintf("%s: names %s, which has no change; did you mean %s? Fix the entry", c.m.FileSource[n], n, g))
 		}
 	}
@@ -123,6 +130,13 @@ func (c *checker) unmatched(n, suggestion string) (added []string, problem strin
 		return []string{n}, ""
 	}
 	return nil, fmt.Sprintf("%s: names %s, which git does not track; run git add %s, or vcsync commit --add", src, n, n)
+}
+
+// addable reports whether --add would add the file n: it exists, and git
+// does not track it.
+func (c *checker) addable(n string) bool {
+	fi, err := os.Lstat(filepath.Join(c.r.Root, filepath.FromSlash(n)))
+	return c.opt.Add && err == nil && !fi.IsDir() && !c.r.Tracked(n)
 }
 
 // untrackedGlob returns the untracked, not ignored files that the glob

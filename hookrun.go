@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/go-git/go-git/v5/plumbing"
+
 	"github.com/vcsync/vcsync/backends"
 	"github.com/vcsync/vcsync/internal/hook"
 	"github.com/vcsync/vcsync/internal/repo"
@@ -24,6 +26,19 @@ type HookOptions struct {
 	Registry    backends.Registry
 	ErrOut      io.Writer          // the hooks' own output
 	OnDone      func(RemoteResult) // each mirror's result
+	// Managed says that a hook manager (pre-commit, lefthook) runs vcsync,
+	// not vcsync's own hook: the hooks directory is the manager's, so the
+	// chained hook is not vcsync's to run (it may be the manager's own).
+	Managed bool
+	// Steps, when not nil, are the steps to run, whatever vcsync.hookCheck
+	// and vcsync.hookMirror say: a manager's configuration chose them.
+	Steps *HookSteps
+}
+
+// HookSteps are what the pre-push hook does.
+type HookSteps struct {
+	Check  bool // refuse outgoing commits without their ChangeLog entry's message
+	Mirror bool // push the same refs to the other remotes
 }
 
 // HookRun is the pre-push hook: it runs the chained foreign hook, then,
@@ -36,23 +51,32 @@ func HookRun(ctx context.Context, opt HookOptions) ([]RemoteResult, error) {
 		return nil, err
 	}
 	r.Runner = opt.Runner
-	if err := runChained(ctx, r, opt); err != nil {
-		return nil, err
+	if !opt.Managed {
+		if err := runChained(ctx, r, opt); err != nil {
+			return nil, err
+		}
 	}
 	updates, err := hook.ParseUpdates(string(opt.Input))
 	if err != nil {
+		return nil, err
+	}
+	if err := resolveLocal(ctx, r, updates); err != nil {
 		return nil, err
 	}
 	cfg, err := loadConfig(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	if cfg.HookCheck {
+	steps := HookSteps{Check: cfg.HookCheck, Mirror: cfg.HookMirror}
+	if opt.Steps != nil {
+		steps = *opt.Steps
+	}
+	if steps.Check {
 		if err := checkOutgoing(ctx, r, updates); err != nil {
 			return nil, err
 		}
 	}
-	if !cfg.HookMirror {
+	if !steps.Mirror {
 		return nil, nil
 	}
 	results, err := mirror(ctx, r, opt, updates, cfg.HookStrict)
@@ -60,6 +84,22 @@ func HookRun(ctx context.Context, opt HookOptions) ([]RemoteResult, error) {
 		err = fmt.Errorf("a mirror failed and vcsync.hookStrict is true: the push to %s is refused", opt.Remote)
 	}
 	return results, err
+}
+
+// resolveLocal turns a local id that is a ref (pre-commit gives the local
+// branch alone for a push that brings the root commit) into its commit id.
+func resolveLocal(ctx context.Context, r *repo.Repo, updates []hook.RefUpdate) error {
+	for i, u := range updates {
+		if u.Deletes() || plumbing.IsHash(u.LocalID) {
+			continue
+		}
+		out, err := r.Git(ctx, nil, "rev-parse", "--verify", "--end-of-options", u.LocalID+"^{commit}")
+		if err != nil {
+			return fmt.Errorf("the pushed ref %s: %w", u.LocalID, err)
+		}
+		updates[i].LocalID = strings.TrimSpace(string(out))
+	}
+	return nil
 }
 
 // runChained runs the foreign pre-push hook that vcsync's replaced, with the
@@ -118,13 +158,14 @@ func mirror(ctx context.Context, r *repo.Repo, opt HookOptions, updates []hook.R
 	return all, nil
 }
 
-// HookInstall installs the pre-push hook where git looks for hooks.
-func HookInstall(ctx context.Context, dir string, force bool) (hook.Result, error) {
+// HookInstall installs the pre-push hook where git looks for hooks, to run
+// the vcsync at bin (an absolute path; "" for the one on PATH).
+func HookInstall(ctx context.Context, dir, bin string, force bool) (hook.Result, error) {
 	hooksDir, err := hooksDir(ctx, dir)
 	if err != nil {
 		return hook.Result{}, err
 	}
-	return hook.Install(hooksDir, force)
+	return hook.Install(hooksDir, bin, force)
 }
 
 // HookUninstall removes the pre-push hook and restores the chained one.

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,8 +24,9 @@ func git(t *testing.T, dir string, args ...string) string {
 }
 
 // TestPushParallel pushes one repository to 8 remotes, 3 at a time, twice,
-// under the race detector: the backends must not share go-git objects, and
-// OnDone must be called one at a time.
+// under the race detector: the backends must not share go-git objects, the
+// pushes must overlap but never exceed -j, and OnDone must be called one at
+// a time.
 func TestPushParallel(t *testing.T) {
 	testserver.Env(t)
 	dir := t.TempDir()
@@ -35,21 +37,14 @@ func TestPushParallel(t *testing.T) {
 		git(t, dir, "init", "-q", "--bare", bare)
 		git(t, dir, "remote", "add", fmt.Sprintf("r%d", i), bare)
 	}
-	var mu sync.Mutex
-	running, peak, calls := 0, 0, 0
-	opt := vcsync.PushOptions{Dir: dir, Jobs: 3, Retries: -1, Registry: all.Registry(),
-		OnDone: func(vcsync.RemoteResult) {
-			mu.Lock() // OnDone is documented as serialised: count overlaps to prove it
-			running++
-			peak = max(peak, running)
-			calls++
-			running--
-			mu.Unlock()
-		}}
+	const jobs = 3
+	c := &concurrency{jobs: jobs}
+	opt := vcsync.PushOptions{Dir: dir, Jobs: jobs, Retries: -1, Registry: all.Registry(), OnStart: c.start, OnDone: c.done}
 	for round := range 2 {
 		if round == 1 {
 			git(t, dir, "commit", "-q", "--allow-empty", "-m", "two")
 		}
+		c.reset()
 		rs, err := vcsync.Push(context.Background(), opt)
 		if err != nil {
 			t.Fatal(err)
@@ -64,10 +59,93 @@ func TestPushParallel(t *testing.T) {
 				t.Errorf("round %d: %s holds %s, want %s", round, r.Name, got, head)
 			}
 		}
+		if c.peak != jobs || c.timedOut {
+			t.Errorf("round %d: %d pushes at most ran at once (the first %d waited for each other: timed out %v), want %d",
+				round, c.peak, jobs, c.timedOut, jobs)
+		}
 	}
-	if calls != 16 || peak != 1 {
-		t.Errorf("OnDone calls, peak concurrency = %d, %d; want 16, 1", calls, peak)
+	if c.calls != 16 || c.overlapped.Load() {
+		t.Errorf("OnDone calls = %d, overlapping %v; want 16, one at a time", c.calls, c.overlapped.Load())
 	}
+}
+
+// concurrency watches a push through its OnStart and OnDone callbacks: how
+// many pushes run at once (peak), and whether OnDone calls overlap.
+//
+// The first jobs pushes to start wait in OnStart until all of them have
+// started (up to a timeout): pushes run one at a time never get there, and
+// a fast remote cannot finish before the next one starts, so peak is jobs
+// exactly, every time, when the engine runs jobs pushes at once. The first
+// OnDone of a round waits a moment for another to begin: calls that are not
+// serialised then overlap, and -race also reports calls, which OnDone
+// counts without a lock.
+type concurrency struct {
+	jobs int
+
+	mu       sync.Mutex
+	running  int
+	peak     int
+	started  int
+	together chan struct{} // closed once jobs pushes have started
+	timedOut bool
+
+	calls      int // unsynchronised on purpose
+	inDone     atomic.Int32
+	overlapped atomic.Bool
+	firstDone  atomic.Bool
+	another    chan struct{} // an OnDone began while the first waited
+}
+
+func (c *concurrency) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.running, c.peak, c.started = 0, 0, 0
+	c.together = make(chan struct{})
+	c.another = make(chan struct{}, 1)
+	c.firstDone.Store(false)
+}
+
+func (c *concurrency) start(string) {
+	c.mu.Lock()
+	c.running++
+	c.peak = max(c.peak, c.running)
+	c.started++
+	n, together := c.started, c.together
+	if n == c.jobs {
+		close(together)
+	}
+	c.mu.Unlock()
+	if n < c.jobs {
+		select {
+		case <-together:
+		case <-time.After(10 * time.Second):
+			c.mu.Lock()
+			c.timedOut = true
+			c.mu.Unlock()
+		}
+	}
+}
+
+func (c *concurrency) done(vcsync.RemoteResult) {
+	c.calls++ // before any synchronisation: see concurrency
+	if c.inDone.Add(1) > 1 {
+		c.overlapped.Store(true)
+	}
+	if c.firstDone.CompareAndSwap(false, true) {
+		select {
+		case <-c.another:
+		case <-time.After(time.Second):
+		}
+	} else {
+		select {
+		case c.another <- struct{}{}:
+		default:
+		}
+	}
+	c.inDone.Add(-1)
+	c.mu.Lock()
+	c.running--
+	c.mu.Unlock()
 }
 
 // TestPushRetriesTransient checks that a remote that refuses connections

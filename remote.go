@@ -172,6 +172,24 @@ type RemoteStatus struct {
 	FetchErr error
 }
 
+// RemoteNames lists the names of the remotes a push would go to, from the
+// configuration alone: what a shell completes for a REMOTE argument.
+func RemoteNames(ctx context.Context, dir string) ([]string, error) {
+	r, _, err := openAt(dir)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := loadConfig(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(cfg.Remotes))
+	for _, rm := range cfg.Remotes {
+		names = append(names, rm.Name)
+	}
+	return names, nil
+}
+
 // StatusOptions are the inputs of Status.
 type StatusOptions struct {
 	Dir      string

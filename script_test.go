@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -94,7 +93,7 @@ func haveProgram(cond string) (bool, error) {
 		return false, fmt.Errorf("unknown condition %q", cond)
 	}
 	if _, err := exec.LookPath(prog); err != nil {
-		if strings.EqualFold(os.Getenv("CI"), "true") {
+		if testserver.InCI() {
 			return false, fmt.Errorf("%s is not installed, and CI must run every test: install it in .ci/run", prog)
 		}
 		return false, nil
@@ -221,80 +220,36 @@ func cmdProxy(ts *testscript.TestScript, neg bool, args []string) {
 // stopped at the end of the script, and sets VAR to its host:port: git
 // daemon (git://, push enabled), svnserve (svn://, anonymous writes), brz
 // serve (bzr://, writes allowed) or hg serve (http://, anonymous pushes;
-// ROOT is then the one repository served, at http://VAR/).
+// ROOT is then the one repository served, at http://VAR/). The servers are
+// internal/testserver's: none picks a free port, closes it and binds it
+// again (a race with anything else on the machine). They run in the
+// script's sealed environment, not the developer's.
 // Usage: serve VAR git|svn|bzr|hg ROOT.
 func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 3 || !slices.Contains([]string{"git", "svn", "bzr", "hg"}, args[1]) {
 		ts.Fatalf("usage: serve VAR git|svn|bzr|hg ROOT")
 	}
 	root := ts.MkAbs(args[2])
-	for attempt := 1; ; attempt++ {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		ts.Check(err)
-		addr := ln.Addr().String()
-		ln.Close()
-		_, port, _ := net.SplitHostPort(addr)
-		var cmd *exec.Cmd
-		switch args[1] {
-		case "git":
-			// git-daemon itself, not `git daemon`, which would run it as a
-			// child that a kill of the wrapper leaves behind.
-			out, err := exec.Command("git", "--exec-path").Output()
-			ts.Check(err)
-			cmd = exec.Command(filepath.Join(strings.TrimSpace(string(out)), "git-daemon"),
-				"--listen=127.0.0.1", "--port="+port, "--base-path="+root,
-				"--export-all", "--enable=receive-pack", "--reuseaddr")
-		case "svn":
-			conf := ts.MkAbs(".svnserve-" + port + ".conf")
-			ts.Check(os.WriteFile(conf, []byte("[general]\nanon-access = write\n"), 0o644))
-			cmd = exec.Command("svnserve", "-d", "--foreground", "--listen-host", "127.0.0.1",
-				"--listen-port", port, "-r", root, "--config-file", conf)
-		case "bzr":
-			cmd = exec.Command("brz", "serve", "--bzr", "--allow-writes", "--quiet",
-				"--listen=127.0.0.1", "--port="+port, "--directory="+root)
-		case "hg":
-			cmd = exec.Command("hg", "serve", "-R", root, "-a", "127.0.0.1", "-p", port,
-				"--config", "web.push_ssl=false", "--config", "web.allow-push=*",
-				"--accesslog", os.DevNull, "--errorlog", os.DevNull)
-		}
-		cmd.Env = os.Environ()
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-		var log strings.Builder
-		cmd.Stdout, cmd.Stderr = &log, &log
-		ts.Check(cmd.Start())
-		exited := make(chan struct{})
-		go func() { cmd.Wait(); close(exited) }()
-		// Its own process group, killed whole: the daemon and the child
-		// it forked for each connection.
-		stop := func() {
-			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			<-exited
-		}
-		// Ready once it accepts a connection; gone if it exited (the port
-		// taken meanwhile, say: try another once).
-		for deadline := time.Now().Add(10 * time.Second); ; {
-			select {
-			case <-exited:
-				if attempt == 2 {
-					ts.Fatalf("serve %s: exited: %s", args[1], log.String())
-				}
-			default:
-				if c, err := net.Dial("tcp", addr); err == nil {
-					c.Close()
-					ts.Defer(stop)
-					ts.Setenv(args[0], addr)
-					return
-				}
-				if time.Now().After(deadline) {
-					stop()
-					ts.Fatalf("serve %s: not listening on %s after 10s: %s", args[1], addr, log.String())
-				}
-				time.Sleep(20 * time.Millisecond)
-				continue
-			}
-			break
-		}
+	env := testserver.Environ(ts.Getenv("HOME"))
+	var s *testserver.Server
+	var err error
+	switch args[1] {
+	case "git":
+		s, err = testserver.ServeGit(env, root)
+	case "svn":
+		conf := ts.MkAbs(".svnserve-" + args[0] + ".conf")
+		ts.Check(os.WriteFile(conf, []byte("[general]\nanon-access = write\n"), 0o644))
+		s, err = testserver.ServeSvn(env, root, conf)
+	case "bzr":
+		s, err = testserver.ServeBzr(env, root)
+	case "hg":
+		s, err = testserver.ServeHg(env, root)
 	}
+	if err != nil {
+		ts.Fatalf("serve %s: %v", args[1], err)
+	}
+	ts.Defer(s.Close)
+	ts.Setenv(args[0], s.Addr)
 }
 
 // TestFaultTable keeps TESTING.md's fault table honest: every script it

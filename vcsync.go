@@ -143,6 +143,30 @@ func changeLogPaths(ctx context.Context, r *repo.Repo, cwd string, named []strin
 	return paths, nil
 }
 
+// ModifiedChangeLogs lists the ChangeLogs that the working tree modifies,
+// as Message would read them with none named, relative to dir (the current
+// directory if ""): what a shell completes for a CHANGELOG argument. None
+// is no error.
+func ModifiedChangeLogs(ctx context.Context, dir string) ([]string, error) {
+	r, cwd, err := openAt(dir)
+	if err != nil {
+		return nil, err
+	}
+	paths, err := changeLogPaths(ctx, r, cwd, nil, nil)
+	if errors.Is(err, ErrNoChangeLog) || errors.Is(err, repo.ErrUnbornHead) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range paths {
+		if rel, err := filepath.Rel(cwd, filepath.Join(r.Root, filepath.FromSlash(p))); err == nil {
+			paths[i] = rel
+		}
+	}
+	return paths, nil
+}
+
 // readInput reads one ChangeLog at HEAD and in the working tree.
 func readInput(r *repo.Repo, p string) (changelog.Input, error) {
 	newText, err := r.WorktreeFile(p)

@@ -1,6 +1,8 @@
 package changelog
 
 import (
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -22,12 +24,14 @@ type corpusCase struct {
 }
 
 func loadCorpus(t testing.TB) []corpusCase {
+	t.Helper()
 	dirs, err := os.ReadDir(corpusDir)
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("corpus missing in CI: %v", err)
+		msg, fail := corpusMissing(err, strings.EqualFold(os.Getenv("CI"), "true"))
+		if fail {
+			t.Fatal(msg)
 		}
-		t.Skipf("corpus not found: %v", err)
+		t.Skip(msg)
 	}
 	var cs []corpusCase
 	for _, d := range dirs {
@@ -49,6 +53,19 @@ func loadCorpus(t testing.TB) []corpusCase {
 		})
 	}
 	return cs
+}
+
+// corpusMissing says what a test does without the corpus (a clone made
+// without ../shared beside it): skip, saying where the corpus is looked for
+// and why it is not in the repository; in CI, which must run every test,
+// fail.
+func corpusMissing(err error, ci bool) (msg string, fail bool) {
+	msg = fmt.Sprintf("the gnulib corpus is not here (%v): the corpus tests read it in place from "+
+		"../shared/corpus beside the module's directory, as public data never copied into the repository", err)
+	if ci {
+		return "CI must have the corpus: " + msg, true
+	}
+	return msg + "; skipped", false
 }
 
 var trailerRe = regexp.MustCompile(`^[A-Z][A-Za-z-]*-by: `)
@@ -153,5 +170,18 @@ func TestCorpus(t *testing.T) {
 	}
 	if len(cases) < 100 {
 		t.Errorf("only %d corpus cases read", len(cases))
+	}
+}
+
+// TestCorpusMissing: without the corpus, the corpus tests skip with a
+// message that says where it is looked for, and fail in CI.
+func TestCorpusMissing(t *testing.T) {
+	err := &fs.PathError{Op: "open", Path: corpusDir, Err: fs.ErrNotExist}
+	for _, ci := range []bool{false, true} {
+		msg, fail := corpusMissing(err, ci)
+		if fail != ci || !strings.Contains(msg, "../shared/corpus") || !strings.Contains(msg, corpusDir) ||
+			ci != strings.HasPrefix(msg, "CI must have the corpus") {
+			t.Errorf("CI %v: %q, fail %v", ci, msg, fail)
+		}
 	}
 }

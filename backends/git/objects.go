@@ -151,6 +151,10 @@ func (d *differ) entries(base plumbing.Hash) (map[string]object.TreeEntry, error
 	return m, nil
 }
 
+// fullWalk is allObjects, through a variable so that a test can tell that
+// a push fell back to it.
+var fullWalk = allObjects
+
 // allObjects is go-git's own answer, as Remote.PushContext computes it for
 // a network remote: everything to reaches, less everything the remote's
 // refs reach (revlist skips those we do not have). Correct for any history,

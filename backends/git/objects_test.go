@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/vcsync/vcsync/backends"
 	"github.com/vcsync/vcsync/internal/testserver"
 )
@@ -228,20 +230,41 @@ func TestMergePush(t *testing.T) {
 	}
 }
 
-// TestLongWalkFallsBack: a remote tip further back than maxWalk commits is
-// handed to revlist, which sends a sound pack all the same.
+// TestLongWalkFallsBack: past maxWalk commits back to the remote's tip, a
+// push stops walking the chain and sends what go-git's revlist finds: the
+// fallback runs (counted), and the remote ends whole (pushOK's fsck). A
+// push of one commit, within maxWalk, does not fall back.
 func TestLongWalkFallsBack(t *testing.T) {
 	testserver.Env(t)
 	defer func(n int) { maxWalk = n }(maxWalk)
 	maxWalk = 2
+	walks := 0
+	saved := fullWalk
+	defer func() { fullWalk = saved }()
+	fullWalk = func(s storer.EncodedObjectStorer, to plumbing.Hash, remote map[string]plumbing.Hash) ([]plumbing.Hash, error) {
+		walks++
+		return allObjects(s, to, remote)
+	}
 	dir := newEmpty(t)
 	bare := newBare(t)
 	write(t, dir, map[string]string{"f": "0\n"})
 	pushOK(t, bare, dir, commitAll(t, dir, "0"), false)
+	if walks != 1 {
+		t.Fatalf("a first push walked the whole history %d times, want 1", walks)
+	}
 	var head string
 	for i := range 5 {
 		write(t, dir, map[string]string{"f": strconv.Itoa(i) + "\n", "dir/g" + strconv.Itoa(i): "g\n"})
 		head = commitAll(t, dir, strconv.Itoa(i))
 	}
 	pushOK(t, bare, dir, head, false)
+	if walks != 2 {
+		t.Errorf("5 commits past a walk of at most %d: fell back %d times, want once", maxWalk, walks-1)
+	}
+	before := walks
+	write(t, dir, map[string]string{"f": "one more\n"})
+	pushOK(t, bare, dir, commitAll(t, dir, "one more"), false)
+	if walks != before {
+		t.Errorf("1 commit, within the walk: fell back anyway")
+	}
 }

@@ -137,7 +137,7 @@ func (b *backend) objectsToSend(repo *gogit.Repository, to *object.Commit, old p
 
 // walkAll runs allObjects and words its error.
 func (b *backend) walkAll(repo *gogit.Repository, to *object.Commit, remote map[string]plumbing.Hash) ([]plumbing.Hash, error) {
-	objs, err := allObjects(repo.Storer, to.Hash, remote)
+	objs, err := fullWalk(repo.Storer, to.Hash, remote)
 	if err != nil {
 		return nil, b.errorf(backends.Fatal, "find the objects to send for %s: %v", short(to.Hash), err)
 	}

@@ -83,6 +83,9 @@ func (opts *CommitOptions) coreOptions() vcsync.CommitOptions {
 }
 
 func commitRun(cmd *cobra.Command, opts *CommitOptions) error {
+	if err := checkChangeLogs(cmd, opts.GlobalOptions, opts.ChangeLogs); err != nil {
+		return err
+	}
 	res, err := vcsync.Commit(cmd.Context(), opts.coreOptions())
 	if err != nil {
 		return err

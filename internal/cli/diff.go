@@ -17,6 +17,9 @@ ChangeLog(s) and the files their new entries name, after the same checks.`,
 		Example: `  vcsync diff
   vcsync diff | less`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkChangeLogs(cmd, g, args); err != nil {
+				return err
+			}
 			runner := g.runner()
 			out, err := vcsync.Diff(cmd.Context(), vcsync.CommitOptions{
 				MessageOptions: vcsync.MessageOptions{Dir: g.Dir, ChangeLogs: args},

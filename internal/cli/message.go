@@ -51,6 +51,9 @@ type messageJSON struct {
 }
 
 func messageRun(cmd *cobra.Command, opts *MessageOptions) error {
+	if err := checkChangeLogs(cmd, opts.GlobalOptions, opts.ChangeLogs); err != nil {
+		return err
+	}
 	m, err := vcsync.Message(cmd.Context(), vcsync.MessageOptions{Dir: opts.Dir, ChangeLogs: opts.ChangeLogs})
 	if err != nil {
 		return err

@@ -156,7 +156,7 @@ func remoteDetail(r vcsync.RemoteResult) string {
 	case r.Plan != "":
 		detail = r.Plan
 	case r.Status == backends.StatusOK:
-		detail = fmt.Sprintf("ok %s (%.1fs)", r.Revision, r.Duration.Seconds())
+		detail = fmt.Sprintf("ok %s (%s)", pushed(r), seconds(r.Duration))
 	case r.Err != nil:
 		msg := strings.Join(strings.Fields(run.Redact(r.Err.Error())), " ") // one line
 		detail = fmt.Sprintf("%s: %s", r.Status, msg)
@@ -165,6 +165,35 @@ func remoteDetail(r vcsync.RemoteResult) string {
 		}
 	}
 	return detail
+}
+
+// pushed is what an ok line says the remote received: OLD..NEW in short
+// ids, as git push prints them (NEW alone when what the remote held before
+// is not known), then the remote's own name for NEW where it has another:
+// svn's r12, a Bazaar revno (a number), a Mercurial node.
+func pushed(r vcsync.RemoteResult) string {
+	s := short(r.To)
+	if r.From != "" && r.From != r.To {
+		s = short(r.From) + ".." + s
+	}
+	switch rev := r.Revision; {
+	case rev == "" || rev == r.To:
+	case strings.Trim(rev, "0123456789") == "":
+		s += " revno " + rev
+	default:
+		s += " " + short(rev)
+	}
+	return s
+}
+
+// seconds says how long a push took: milliseconds under a second (a
+// Subversion commit over file:// takes tens of them, which "%.1fs" showed
+// as 0.0s), tenths of a second above.
+func seconds(d time.Duration) string {
+	if d < time.Second {
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.1fs", d.Seconds())
 }
 
 // summary prints the count of each outcome on stderr.

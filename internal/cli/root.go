@@ -108,6 +108,7 @@ publishes to.`,
 			c.RunE = needSubcommand
 		}
 	}
+	setupCompletions(root, g)
 	return root
 }
 
@@ -130,10 +131,14 @@ func needSubcommand(cmd *cobra.Command, _ []string) error {
 	return &FlagError{Err: fmt.Errorf("%s needs a subcommand: %s", cmd.CommandPath(), strings.Join(names, ", "))}
 }
 
-// usageArgs wraps a cobra argument check so that its error is a usage error.
+// usageArgs wraps a cobra argument check so that its error is a usage
+// error; an unknown subcommand says which ones it resembles.
 func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if err := check(cmd, args); err != nil {
+			if cmd.HasSubCommands() && len(args) > 0 {
+				err = fmt.Errorf("%w%s", err, suggest(cmd, args[0]))
+			}
 			return &FlagError{Err: err}
 		}
 		return nil

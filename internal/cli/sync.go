@@ -2,8 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 	"github.com/vcsync/vcsync"
@@ -15,14 +13,8 @@ func syncRun(cmd *cobra.Command, g *GlobalOptions, c *CommitOptions, f *PushFlag
 	if err := f.check(cmd); err != nil {
 		return err
 	}
-	for _, a := range args {
-		p := a
-		if g.Dir != "" && !filepath.IsAbs(p) {
-			p = filepath.Join(g.Dir, p)
-		}
-		if _, err := os.Stat(p); err != nil {
-			return &FlagError{Err: fmt.Errorf("unknown command or ChangeLog %q", a)}
-		}
+	if err := checkChangeLogs(cmd, g, args); err != nil {
+		return err
 	}
 	c.ChangeLogs = args
 	popt := f.options(g, nil)

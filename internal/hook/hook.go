@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/vcsync/vcsync/internal/run"
 )
 
 // Fingerprint marks a hook file as vcsync's.
@@ -21,24 +23,71 @@ const Fingerprint = "vcsync-pre-push-hook"
 // runs it first, with the same arguments and input.
 const Chained = "pre-push.vcsync-chained"
 
-// script is the installed hook. VCSYNC=0 (set by vcsync for every git it
-// runs) keeps a push that vcsync makes from running vcsync again, but still
-// runs the chained hook. A vcsync that is gone from PATH fails the push
-// loudly rather than silently skipping the mirrors.
+// script is the installed hook, for the vcsync at %s (shell-quoted). VCSYNC=0
+// (set by vcsync for every git it runs) keeps a push that vcsync makes from
+// running vcsync again, but still runs the chained hook.
+//
+// It runs the vcsync that installed it, by the absolute path recorded at
+// install (as pre-commit records its interpreter): git may run hooks with a
+// PATH that lacks it (a GUI client, an IDE, a cron job). Only if that file
+// is gone (vcsync moved or uninstalled) does it look on PATH; if vcsync is
+// in neither place the push fails loudly rather than silently skip the
+// mirrors. Hooks of version 1 ran "vcsync" from PATH; they keep working,
+// and install replaces them.
 const script = `#!/bin/sh
-# ` + Fingerprint + ` v1: installed by "vcsync hook install";
+# ` + Fingerprint + ` v2: installed by "vcsync hook install";
 # "vcsync hook uninstall" removes it and restores the hook that was here.
 chained="$(dirname "$0")/` + Chained + `"
 if [ "${VCSYNC:-}" = 0 ]; then
 	if [ -x "$chained" ]; then exec "$chained" "$@"; fi
 	exit 0
 fi
-if ! command -v vcsync >/dev/null 2>&1; then
-	echo "vcsync pre-push hook: vcsync is not on PATH; install it, run 'vcsync hook uninstall', or push with VCSYNC=0" >&2
-	exit 1
+recorded=%s
+vcsync="$recorded"
+if [ ! -x "$vcsync" ] || [ -d "$vcsync" ]; then
+	if ! vcsync="$(command -v vcsync)"; then
+		echo "vcsync pre-push hook: vcsync is neither at $recorded (where it was when the hook was installed) nor on PATH; install it and run 'vcsync hook install' again, run 'vcsync hook uninstall', or push with VCSYNC=0" >&2
+		exit 1
+	fi
 fi
-exec vcsync hook run pre-push "$@"
+exec "$vcsync" hook run pre-push "$@"
 `
+
+// Executable returns the absolute path of the running vcsync, for the hook
+// to record: the path it was started by, when that is the same file (a
+// symlink such as /usr/local/bin/vcsync outlives an upgrade that replaces
+// its target), else the file itself.
+func Executable() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	arg0 := os.Args[0]
+	var candidates []string
+	if strings.ContainsRune(arg0, '/') {
+		if abs, err := filepath.Abs(arg0); err == nil {
+			candidates = append(candidates, abs)
+		}
+	} else {
+		// Found on PATH by the shell: the first absolute entry that
+		// holds it.
+		for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+			if filepath.IsAbs(dir) {
+				candidates = append(candidates, filepath.Join(dir, arg0))
+			}
+		}
+	}
+	want, err := os.Stat(exe)
+	if err != nil {
+		return exe, nil
+	}
+	for _, c := range candidates {
+		if fi, err := os.Stat(c); err == nil && os.SameFile(fi, want) {
+			return c, nil
+		}
+	}
+	return exe, nil
+}
 
 // Result says what Install or Uninstall did, for the user.
 type Result struct {
@@ -53,10 +102,12 @@ func IsOurs(p string) bool {
 }
 
 // Install writes vcsync's pre-push hook into dir (git rev-parse --git-path
-// hooks). A foreign hook there is moved to Chained. When both a foreign hook
-// and a chained one exist already, which to keep is ambiguous: refused
-// unless force, which keeps the current foreign hook as the chained one.
-func Install(dir string, force bool) (Result, error) {
+// hooks), to run the vcsync at bin (an absolute path, see Executable; ""
+// for the one on PATH). A foreign hook there is moved to Chained. When both
+// a foreign hook and a chained one exist already, which to keep is
+// ambiguous: refused unless force, which keeps the current foreign hook as
+// the chained one.
+func Install(dir, bin string, force bool) (Result, error) {
 	res := Result{Path: filepath.Join(dir, "pre-push")}
 	chained := filepath.Join(dir, Chained)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -81,7 +132,7 @@ func Install(dir string, force bool) (Result, error) {
 		res.Chained = chained
 	}
 	tmp := res.Path + ".vcsync-tmp"
-	if err := os.WriteFile(tmp, []byte(script), 0o755); err != nil {
+	if err := os.WriteFile(tmp, []byte(fmt.Sprintf(script, run.Quote(bin))), 0o755); err != nil {
 		return res, err
 	}
 	return res, os.Rename(tmp, res.Path)
@@ -140,4 +191,28 @@ func ParseUpdates(in string) ([]RefUpdate, error) {
 		us = append(us, RefUpdate{f[0], f[1], f[2], f[3]})
 	}
 	return us, nil
+}
+
+// FromPreCommit reads what the pre-commit framework gives a pre-push hook
+// in the environment, as it reads git's stdin itself: the remote's name and
+// URL, and git's ref line for the one ref that pre-commit runs its hooks
+// for (the first that pushes something). Without PRE_COMMIT_TO_REF (a push
+// that brings the root commit) the local id is the local ref itself, for
+// the caller to resolve; without PRE_COMMIT_FROM_REF the remote's id is
+// ZeroID. ok is false unless the four variables that pre-commit sets
+// together are set.
+func FromPreCommit(getenv func(string) string) (remote, url string, input []byte, ok bool) {
+	remote, url = getenv("PRE_COMMIT_REMOTE_NAME"), getenv("PRE_COMMIT_REMOTE_URL")
+	local, remoteRef := getenv("PRE_COMMIT_LOCAL_BRANCH"), getenv("PRE_COMMIT_REMOTE_BRANCH")
+	if remote == "" || url == "" || local == "" || remoteRef == "" {
+		return "", "", nil, false
+	}
+	to, from := getenv("PRE_COMMIT_TO_REF"), getenv("PRE_COMMIT_FROM_REF")
+	if to == "" {
+		to = local
+	}
+	if from == "" {
+		from = ZeroID
+	}
+	return remote, url, []byte(strings.Join([]string{local, to, remoteRef, from}, " ") + "\n"), true
 }

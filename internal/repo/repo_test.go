@@ -3,12 +3,12 @@ package repo
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/vcsync/vcsync/internal/testserver"
 )
 
 // gitRepo makes a real repository with files committed, sealed from the
@@ -25,14 +25,9 @@ func gitRepo(t *testing.T, files map[string]string) string {
 			t.Fatal(err)
 		}
 	}
+	testserver.Env(t)
 	for _, args := range [][]string{{"init", "-q"}, {"add", "."}, {"commit", "-q", "-m", "init"}} {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "HOME="+dir, "GIT_CONFIG_NOSYSTEM=1",
-			"GIT_AUTHOR_NAME=T", "GIT_AUTHOR_EMAIL=t@example.org", "GIT_COMMITTER_NAME=T", "GIT_COMMITTER_EMAIL=t@example.org")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
+		testserver.Git(t, dir, args...)
 	}
 	return dir
 }
@@ -82,10 +77,9 @@ func TestOpenErrors(t *testing.T) {
 	if _, err := Open(t.TempDir()); err != ErrNotRepository {
 		t.Errorf("Open(not a repository) = %v, want ErrNotRepository", err)
 	}
+	testserver.Env(t)
 	dir := t.TempDir()
-	if out, err := exec.Command("git", "init", "-q", dir).CombinedOutput(); err != nil {
-		t.Fatalf("git init: %v\n%s", err, out)
-	}
+	testserver.Git(t, dir, "init", "-q")
 	r, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)

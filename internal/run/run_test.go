@@ -15,26 +15,14 @@ import (
 	"syscall"
 	"testing"
 	"time"
-)
 
-// need skips the test if a program is missing, except in CI, where a missing
-// program is a failure (DESIGN.md, "Tests use real components").
-func need(t *testing.T, names ...string) {
-	t.Helper()
-	for _, name := range names {
-		if _, err := exec.LookPath(name); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is required in CI: %v", name, err)
-			}
-			t.Skipf("%s not installed", name)
-		}
-	}
-}
+	"github.com/vcsync/vcsync/internal/testserver"
+)
 
 func sh(script string) Cmd { return Cmd{Name: "sh", Args: []string{"-c", script}} }
 
 func TestRunOutput(t *testing.T) {
-	need(t, "git", "sh")
+	testserver.Require(t, "git", "sh")
 	dir := t.TempDir()
 	tests := []struct {
 		name   string
@@ -74,7 +62,7 @@ func mustEval(t *testing.T, dir string) string {
 }
 
 func TestRunError(t *testing.T) {
-	need(t, "sh")
+	testserver.Require(t, "sh")
 	tests := []struct {
 		name     string
 		cmd      Cmd
@@ -107,7 +95,7 @@ func TestRunError(t *testing.T) {
 }
 
 func TestRunSecrets(t *testing.T) {
-	need(t, "sh")
+	testserver.Require(t, "sh")
 	const secret = "s3cr3t-t0ken"
 	var verbose bytes.Buffer
 	r := Runner{Verbose: &verbose}
@@ -137,7 +125,7 @@ func TestRunSecrets(t *testing.T) {
 }
 
 func TestRunVerboseParallel(t *testing.T) {
-	need(t, "git")
+	testserver.Require(t, "git")
 	var verbose bytes.Buffer
 	r := &Runner{Verbose: &verbose}
 	var wg sync.WaitGroup
@@ -161,7 +149,7 @@ func TestRunVerboseParallel(t *testing.T) {
 }
 
 func TestDryRun(t *testing.T) {
-	need(t, "touch")
+	testserver.Require(t, "touch")
 	dir := t.TempDir()
 	var dry, verbose bytes.Buffer
 	r := Runner{DryRun: &dry, Verbose: &verbose}
@@ -198,7 +186,7 @@ func (c cancelOnRead) Read([]byte) (int, error) {
 }
 
 func TestRunContext(t *testing.T) {
-	need(t, "sleep")
+	testserver.Require(t, "sleep")
 	tests := []struct {
 		name string
 		ctx  func(t *testing.T) (context.Context, context.CancelFunc, io.Reader)
@@ -243,7 +231,7 @@ func TestRunContext(t *testing.T) {
 }
 
 func TestRunCancelSendsSIGTERM(t *testing.T) {
-	need(t, "sleep")
+	testserver.Require(t, "sleep")
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	var r Runner
@@ -347,7 +335,7 @@ func pids(t *testing.T, out []byte) []int {
 func needProc(t *testing.T) {
 	t.Helper()
 	if _, err := os.Stat("/proc/self/stat"); err != nil {
-		t.Skip("no /proc")
+		testserver.SkipOrFail(t, "no /proc: %v", err)
 	}
 }
 
@@ -355,7 +343,7 @@ func needProc(t *testing.T) {
 // hold its stdout (sleep &), or also ignore SIGTERM, end with it; Run does
 // not wait for them past WaitDelay.
 func TestRunGroupTimeout(t *testing.T) {
-	need(t, "sh", "sleep")
+	testserver.Require(t, "sh", "sleep")
 	needProc(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
 	defer cancel()
@@ -386,7 +374,7 @@ func TestRunGroupTimeout(t *testing.T) {
 // running succeeds, even if the child holds its stdout, and the child is
 // killed.
 func TestRunGroupLeftover(t *testing.T) {
-	need(t, "sh", "sleep")
+	testserver.Require(t, "sh", "sleep")
 	needProc(t)
 	for _, script := range []string{
 		"sleep 30 >/dev/null 2>&1 & echo $!",
@@ -409,7 +397,7 @@ func TestRunGroupLeftover(t *testing.T) {
 // TestRunGroupSession: a Group program leads a session and process group
 // of its own; it inherits ExtraFiles from descriptor 3.
 func TestRunGroupSession(t *testing.T) {
-	need(t, "sh", "cut", "cat")
+	testserver.Require(t, "sh", "cut", "cat")
 	needProc(t)
 	extra := filepath.Join(t.TempDir(), "extra")
 	if err := os.WriteFile(extra, []byte("three\n"), 0o600); err != nil {

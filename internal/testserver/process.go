@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os/exec"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -71,11 +72,14 @@ func stop(cmd *exec.Cmd, done <-chan struct{}) {
 }
 
 // logWriter keeps a server's output and closes readyc at the first line
-// that contains ready. It must keep reading after that: a server that
-// blocks writing its log to a full pipe stops serving.
+// that contains ready, or that match matches (found is then its first
+// group). It must keep reading after that: a server that blocks writing
+// its log to a full pipe stops serving.
 type logWriter struct {
 	ready  string
+	match  *regexp.Regexp
 	readyc chan struct{}
+	found  string // set before readyc is closed
 
 	mu      sync.Mutex
 	buf     bytes.Buffer
@@ -87,7 +91,7 @@ func (w *logWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.buf.Write(p)
-	if w.seen || w.ready == "" {
+	if w.seen || w.ready == "" && w.match == nil {
 		return len(p), nil
 	}
 	// Only whole lines: the ready text may arrive split across writes.
@@ -96,11 +100,18 @@ func (w *logWriter) Write(p []byte) (int, error) {
 	if end < w.scanned {
 		return len(p), nil
 	}
-	if bytes.Contains(data[w.scanned:end], []byte(w.ready)) {
+	lines := data[w.scanned:end]
+	w.scanned = end
+	if w.match != nil {
+		if m := w.match.FindSubmatch(lines); m != nil {
+			w.found = string(m[1])
+			w.seen = true
+			close(w.readyc)
+		}
+	} else if bytes.Contains(lines, []byte(w.ready)) {
 		w.seen = true
 		close(w.readyc)
 	}
-	w.scanned = end
 	return len(p), nil
 }
 

@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -33,36 +34,43 @@ func Require(t testing.TB, programs ...string) {
 	t.Helper()
 	for _, p := range programs {
 		if _, err := exec.LookPath(p); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is not installed, and CI must run every test: install it in .ci/run", p)
-			}
-			t.Skipf("%s is not installed", p)
+			SkipOrFail(t, "%s is not installed (CI must install it in .ci/run)", p)
 		}
 	}
 }
+
+// SkipOrFail skips the test, for a reason that a developer's machine may
+// have (a program missing or of another version, no /proc, no corpus). In
+// CI (CI=true), where every test must run, it fails the test instead: a
+// skip there would hide that the test proves nothing.
+func SkipOrFail(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if InCI() {
+		t.Fatalf("skipped in CI, which must run every test: "+format, args...)
+		return
+	}
+	t.Skipf(format, args...)
+}
+
+// InCI reports whether the tests run in CI (CI=true, as CI services set it).
+func InCI() bool { return strings.EqualFold(os.Getenv("CI"), "true") }
 
 // Env seals the environment of the test, and of every program it starts,
 // from the developer's own configuration, and returns the fresh HOME. It
 // uses t.Setenv, so the test must not be parallel.
 //
 // A developer's ~/.gitconfig (a commit template, signing, a credential
-// helper, url.insteadOf) would otherwise change what the tests see, and a
+// helper, url.insteadOf) would otherwise change what the tests see, an
+// exported GIT_AUTHOR_NAME would be the author of every commit, and a
 // running ssh-agent would offer keys that the tests do not control.
 func Env(t testing.TB) string {
 	t.Helper()
 	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
-	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	t.Setenv("LC_ALL", "C")              // we match programs' messages
-	t.Setenv("GIT_TERMINAL_PROMPT", "0") // a missing credential fails instead of hanging on a prompt
-	// A hook or a parent git process may have exported these; any of them
-	// would point every git command of the test at the wrong repository.
-	// GIT_CONFIG_* would add configuration past the sealed files.
-	for _, k := range []string{"SSH_AUTH_SOCK", "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE",
-		"GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR", "GIT_CONFIG", "GIT_CONFIG_GLOBAL",
-		"GIT_CONFIG_COUNT", "GIT_CONFIG_PARAMETERS", "GIT_SSH", "GIT_SSH_COMMAND",
-		"GIT_SSL_CAINFO", "GIT_ASKPASS", "SSH_ASKPASS", "SSH_KNOWN_HOSTS", "XDG_DATA_HOME"} {
+	for _, kv := range sealedVars(home) {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	for _, k := range callerEnv {
 		unsetenv(t, k)
 	}
 	config := "[user]\n\tname = Test User\n\temail = test@example.org\n" +
@@ -71,6 +79,54 @@ func Env(t testing.TB) string {
 		"[gc]\n\tauto = 0\n"
 	writeFile(t, filepath.Join(home, ".gitconfig"), config, 0o644)
 	return home
+}
+
+// sealedVars are the variables Env sets, for a HOME of home.
+func sealedVars(home string) []string {
+	return []string{
+		"HOME=" + home,
+		"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
+		"XDG_DATA_HOME=" + filepath.Join(home, ".local", "share"), // the trust store
+		"GIT_CONFIG_NOSYSTEM=1",
+		"LC_ALL=C",              // we match programs' messages
+		"TZ=UTC",                // dates in messages and revision properties
+		"GIT_TERMINAL_PROMPT=0", // a missing credential fails instead of hanging on a prompt
+	}
+}
+
+// Environ returns this process's environment sealed as Env seals a test's,
+// with home as HOME: for the programs of a testscript script, which has no
+// testing.TB, and the servers it starts.
+func Environ(home string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if !slices.Contains(callerEnv, k) {
+			env = append(env, kv)
+		}
+	}
+	return append(env, sealedVars(home)...) // the last of a name wins
+}
+
+// callerEnv are the variables of the caller's environment that Env
+// clears, so that the test sees what its sealed HOME says and nothing else.
+var callerEnv = []string{
+	// A hook or a parent git process may have exported these; any of them
+	// would point every git command of the test at the wrong repository.
+	"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR",
+	// GIT_CONFIG_* would add configuration past the sealed files.
+	"GIT_CONFIG", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_COUNT", "GIT_CONFIG_PARAMETERS",
+	"GIT_SSH", "GIT_SSH_COMMAND", "GIT_SSL_CAINFO", "GIT_ASKPASS", "SSH_ASKPASS",
+	"SSH_KNOWN_HOSTS", "SSH_AUTH_SOCK",
+	// Many people export their identity: it would win over the sealed
+	// user.name, and show up in commits and svn's vcsync:author.
+	"GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_AUTHOR_DATE",
+	"GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "GIT_COMMITTER_DATE",
+	// An editor started by a test would wait for a human.
+	"EDITOR", "VISUAL", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR",
+	// Locale and colours: LC_ALL=C wins over LANG and LC_*, but a program
+	// may still read LANGUAGE; NO_COLOR changes vcsync's own output.
+	"LANG", "LANGUAGE", "NO_COLOR",
 }
 
 // unsetenv unsets k for the rest of the test: t.Setenv records the old
