@@ -1,0 +1,58 @@
+package changelog
+
+import (
+	"regexp"
+	"strings"
+)
+
+// texiReader reads Texinfo: each @node names the lines up to the next.
+var texiReader = &reader{spans: texiSpans}
+
+// sectionReader reads a file laid out as "Section:" blocks, as gnulib's
+// modules/ descriptions are (Description:, Files:, Depends-on:,
+// configure.ac:, Makefile.am:): each section names its lines.
+var sectionReader = &reader{spans: sectionSpans}
+
+var (
+	nodeRe    = regexp.MustCompile(`^@node\s+([^,]+)`)
+	sectionRe = regexp.MustCompile(`^([A-Za-z][\w.+-]*):\s*$`)
+)
+
+// texiSpans names the nodes of a Texinfo file that has several: a file
+// that is one node is named by the file's own name (gnulib's
+// doc/posix-functions/open.texi), and entries do not repeat it.
+func texiSpans(lines []string) []span {
+	spans := headingSpans(lines, func(l string) string {
+		if m := nodeRe.FindStringSubmatch(l); m != nil {
+			return strings.TrimSpace(m[1])
+		}
+		return ""
+	})
+	if len(spans) == 1 {
+		return nil
+	}
+	return spans
+}
+
+func sectionSpans(lines []string) []span {
+	return headingSpans(lines, func(l string) string {
+		if m := sectionRe.FindStringSubmatch(l); m != nil {
+			return m[1]
+		}
+		return ""
+	})
+}
+
+// headingSpans makes each heading line name the lines up to the next one.
+func headingSpans(lines []string, heading func(string) string) []span {
+	var spans []span
+	for i, l := range lines {
+		if name := heading(l); name != "" {
+			if n := len(spans); n > 0 {
+				spans[n-1].end = i - 1
+			}
+			spans = append(spans, span{names: []string{name}, start: i, end: len(lines) - 1})
+		}
+	}
+	return spans
+}
