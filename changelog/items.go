@@ -150,25 +150,29 @@ func (it *entryItem) readFirst(lines []string, i int) int {
 			}
 			j += e + 1
 		default:
-			k := j
-			for k < len(l) && !strings.ContainsRune(",:( \t", rune(l[k])) {
-				k++
+			var ok bool
+			if j, ok = it.readFile(l, i, j); !ok {
+				return i
 			}
-			name := strings.Trim(l[j:k], "`'\"")
-			if name != "" {
-				it.files = append(it.files, itemFile{name: name, line: i})
-			}
-			if k < len(l) && (l[k] == ' ' || l[k] == '\t') {
-				// A space ends a name: what follows must be a list mark.
-				r := strings.TrimLeft(l[k:], " \t")
-				if r != "" && !strings.ContainsRune(",:([", rune(r[0])) {
-					it.files = it.files[:len(it.files)-1]
-					return i
-				}
-			}
-			j = k
 		}
 	}
+}
+
+// readFile reads the file name at l[j:] on line i and returns where it
+// ends; false when what follows it is prose, not a list ("* Version 2.0."
+// names no file).
+func (it *entryItem) readFile(l string, i, j int) (int, bool) {
+	k := j
+	for k < len(l) && !strings.ContainsRune(",:( \t", rune(l[k])) {
+		k++
+	}
+	if r := strings.TrimLeft(l[k:], " \t"); r != "" && !strings.ContainsRune(",:([", rune(r[0])) {
+		return k, false // a space ends a name: what follows must be a list mark
+	}
+	if name := strings.Trim(l[j:k], "`'\""); name != "" {
+		it.files = append(it.files, itemFile{name: name, line: i})
+	}
+	return k, true
 }
 
 // readGroup reads "(NAME, NAME)" starting at lines[i][j], which may go on

@@ -93,6 +93,7 @@ publishes to.`,
 		NewCmdCommit(g, nil),
 		NewCmdDiff(g),
 		NewCmdVersion(g),
+		NewCmdEntry(g, nil),
 	)
 	// cobra's completion command prints its help, exit 0, for a missing or
 	// unknown shell: a usage error here, as everywhere else.
