@@ -42,7 +42,11 @@ func (c *checker) files() (files, warnings []string, err error) {
 	match := changelog.MatchFiles(c.m.Files, changed)
 	for _, n := range c.m.Files {
 		if g, ok := match.Guessed[n]; ok {
-			problems = append(problems, fmt.Sprintf("%s: names %s, which has no change; did you mean %s? Fix the entry", c.m.FileSource[n], n, g))
+			if pathExists(c.r, n) {
+				problems = append(problems, fmt.Sprintf("%s: names %s, which has no change; did you mean %s? Fix the entry", c.m.FileSource[n], n, g))
+			} else {
+				warnings = append(warnings, c.m.FileSource[n]+": "+guessNote(n, g))
+			}
 		}
 	}
 	for _, n := range match.Unmatched {

@@ -87,7 +87,7 @@ func derive(ctx context.Context, r *repo.Repo, cwd string, named []string, chang
 	if m.Author.IsZero() {
 		m.Author = gitAuthor(r)
 	}
-	return m, nil
+	return m, resolveFiles(ctx, r, m, changes)
 }
 
 // coAuthorTrailers reads vcsync.coAuthorTrailers as the configuration is

@@ -51,6 +51,8 @@ func readerFor(p string, first string) *reader {
 		return lispReader
 	case ".go":
 		return goReader
+	case ".md", ".markdown":
+		return markdownReader
 	}
 	switch {
 	case strings.HasPrefix(base, "Makefile"), base == "GNUmakefile", base == "makefile":
@@ -175,8 +177,10 @@ func lineIndex(spans []span, n int) []int {
 // keyword, else the identifier before the first parenthesis.
 var (
 	keywordDefRe = regexp.MustCompile(`^\s*(?:(?:export|public|private|protected|static|async|pub|local)\s+)*(?:def|func|function|sub|class|proc|fn|method|module|interface|struct|enum|trait|impl|type|package|macro|defun|defmacro|procedure)\s+([A-Za-z_$][\w$.:]*)`)
-	callDefRe    = regexp.MustCompile(`([A-Za-z_$][\w$.:]*)\s*\(`)
-	loneWordRe   = regexp.MustCompile(`^[A-Za-z_$][\w$.:-]*$`)
+	// The name before a parenthesis at the start of a line, after a few
+	// words at most (static int count (void)); not in prose.
+	callDefRe  = regexp.MustCompile(`^\s*(?:[A-Za-z_][\w]*[\s*]+){0,4}([A-Za-z_$][\w$.:]*)\s*\(`)
+	loneWordRe = regexp.MustCompile(`^[A-Za-z_$][\w$.:-]*$`)
 )
 
 // funcLineNames is the fallback for formats without a reader: the names

@@ -13,9 +13,17 @@ var texiReader = &reader{spans: texiSpans}
 // configure.ac:, Makefile.am:): each section names its lines.
 var sectionReader = &reader{spans: sectionSpans}
 
+// markdownReader reads Markdown: each heading names the lines up to the
+// next.
+var markdownReader = &reader{spans: markdownSpans}
+
 var (
 	nodeRe    = regexp.MustCompile(`^@node\s+([^,]+)`)
 	sectionRe = regexp.MustCompile(`^([A-Za-z][\w.+-]*):\s*$`)
+	mdHeadRe  = regexp.MustCompile(`^#{1,6}\s+(.+?)\s*#*\s*$`)
+	mdTrimRe  = regexp.MustCompile("[`*_]")
+	mdArgsRe  = regexp.MustCompile(`\s*[\[(:,].*$`)
+	mdFenceRe = regexp.MustCompile("^\\s*(```|~~~)")
 )
 
 // texiSpans names the nodes of a Texinfo file that has several: a file
@@ -55,4 +63,20 @@ func headingSpans(lines []string, heading func(string) string) []span {
 		}
 	}
 	return spans
+}
+
+// markdownSpans names each section by its heading, shortened to what an
+// entry can hold: "## `vcsync push [REMOTE...]`" is "vcsync push".
+func markdownSpans(lines []string) []span {
+	fenced := false
+	return headingSpans(lines, func(l string) string {
+		if mdFenceRe.MatchString(l) {
+			fenced = !fenced
+		}
+		m := mdHeadRe.FindStringSubmatch(l)
+		if m == nil || fenced {
+			return ""
+		}
+		return strings.TrimSpace(mdArgsRe.ReplaceAllString(mdTrimRe.ReplaceAllString(m[1], ""), ""))
+	})
 }

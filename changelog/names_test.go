@@ -144,6 +144,8 @@ func TestNamesLanguages(t *testing.T) {
 		{"main.go", "package main\n\nvar (\n\ta = 1\n\tb = 2\n)\n\n// T is.\ntype T struct{}\n\nfunc (t *T) Run() {\n\tprintln(1)\n}\n",
 			"println(1)", "println(2)", []string{"T.Run"}},
 		{"main.go", "package main\n\nvar (\n\ta = 1\n\tb = 2\n)\n", "b = 2", "b = 3", []string{"b"}},
+		{"README.md", "# Tool\n\n## `tool run [ARG...]`: running\n\nRuns.\n\n```\n# not a heading\nx\n```\n",
+			"x\n", "y\n", []string{"tool run"}},
 	} {
 		t.Run(c.path+": "+c.from, func(t *testing.T) {
 			fc := diffOf(c.path, c.text, edit(c.text, c.from, c.to))
@@ -161,6 +163,7 @@ func TestNamesFallback(t *testing.T) {
 		{Func: "  def frob(x)", Lines: []string{"-a", "+b"}},
 		{Func: "Portability problems:", Lines: []string{"-a", "+b"}},
 		{Func: "static int count (void)", Lines: []string{"-a", "+b"}},
+		{Func: "the `vcsync commit` (the added lines", Lines: []string{"-a", "+b"}},
 	}}
 	if got, want := changedNames(f, nil, nil), []string{"frob", "count"}; !cmp.Equal(got, want) {
 		t.Errorf("names = %q, want %q", got, want)
