@@ -32,6 +32,9 @@ type CommitOptions struct {
 	// OnDone, if set, is called by Sync once the commit is made, before the
 	// pushes start.
 	OnDone func(*CommitResult)
+	// Notify, if set, receives what Sync has to tell before the pushes
+	// start when it commits nothing: a change with no entry.
+	Notify func(string)
 
 	locked bool // the caller (Sync) holds the repository's lock
 }
@@ -68,7 +71,7 @@ func Commit(ctx context.Context, opt CommitOptions) (*CommitResult, error) {
 	}
 	m, err := derive(ctx, r, cwd, opt.ChangeLogs, changes)
 	if errors.Is(err, changelog.ErrNoNewEntry) || errors.Is(err, ErrNoChangeLog) {
-		return nil, fmt.Errorf("%w; nothing to commit (vcsync push pushes what is already committed)", err)
+		return nil, noEntry(err, changes)
 	}
 	if err != nil {
 		return nil, err
@@ -111,6 +114,50 @@ func Commit(ctx context.Context, opt CommitOptions) (*CommitResult, error) {
 		defer lock.Release()
 	}
 	return res, write(ctx, r, opt, res, head.Hash)
+}
+
+// NoEntryError is a working tree that changes files while no ChangeLog
+// has a new entry: vcsync commit refuses it, pointing to vcsync entry; the
+// main job says so and pushes what is already committed.
+type NoEntryError struct {
+	Changed []string // the changed files, ChangeLogs aside
+	Err     error    // ErrNoChangeLog, or one that wraps changelog.ErrNoNewEntry
+}
+
+func (e *NoEntryError) Error() string {
+	return "the working tree changes " + e.files() + ", but no ChangeLog has a new entry; write one (vcsync entry writes its skeleton), then commit; nothing committed"
+}
+
+func (e *NoEntryError) Unwrap() error { return e.Err }
+
+// SyncNote is what the main job says of it, before it pushes.
+func (e *NoEntryError) SyncNote() string {
+	return "the working tree changes " + e.files() + ", but no ChangeLog has a new entry, so nothing is committed (vcsync entry writes one); pushing what the remotes lack"
+}
+
+// files names the first few changed files.
+func (e *NoEntryError) files() string {
+	const shown = 3
+	if len(e.Changed) <= shown {
+		return strings.Join(e.Changed, " ")
+	}
+	return fmt.Sprintf("%s (and %d more)", strings.Join(e.Changed[:shown], " "), len(e.Changed)-shown)
+}
+
+// noEntry is the error of a commit without a new entry: a NoEntryError
+// when the tree has changes, else err saying that there is nothing to
+// commit.
+func noEntry(err error, changes []repo.Change) error {
+	var changed []string
+	for _, c := range changes {
+		if !changelog.IsChangeLogName(c.Path) {
+			changed = append(changed, c.Path)
+		}
+	}
+	if len(changed) > 0 {
+		return &NoEntryError{Changed: changed, Err: err}
+	}
+	return fmt.Errorf("%w; nothing to commit (vcsync push pushes what is already committed)", err)
 }
 
 // plan checks the named files against the working tree and fills

@@ -267,3 +267,17 @@ func TestMatchFiles(t *testing.T) {
 		t.Errorf("match (-want +got):\n%s", diff)
 	}
 }
+
+// TestTinyChange: "(tiny change)" in a header becomes GNU's trailer, after
+// the co-authors'.
+func TestTinyChange(t *testing.T) {
+	entry := "2026-11-25  Jane Doe  <jane@example.org>  (tiny change)\n\tand Joe Bloggs  <joe@example.org>\n\n\tfoo: fix\n\t* foo.c: Fix.\n"
+	m, err := Derive([]Input{{Path: "ChangeLog", New: []byte(entry)}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "foo: fix\n\n* foo.c: Fix.\n\nCo-authored-by: Joe Bloggs <joe@example.org>\nCopyright-paperwork-exempt: Yes\n"
+	if m.Text != want || m.Author.Name != "Jane Doe" {
+		t.Errorf("text = %q, author %v; want %q", m.Text, m.Author, want)
+	}
+}
