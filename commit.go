@@ -27,8 +27,13 @@ type CommitOptions struct {
 	Add      bool   // add named files that are untracked
 	NoVerify bool   // skip the pre-commit and commit-msg hooks
 	DryRun   bool   // plan only: write nothing
+	Edit     bool   // open the message in git's editor first
 	Runner   *run.Runner
 	HookOut  io.Writer // where hooks' output goes (the user's stderr)
+	// EditIn and EditOut are the editor's terminal (with HookOut): the
+	// user's stdin and stdout.
+	EditIn  io.Reader
+	EditOut io.Writer
 	// OnDone, if set, is called by Sync once the commit is made, before the
 	// pushes start.
 	OnDone func(*CommitResult)
@@ -189,7 +194,7 @@ func write(ctx context.Context, r *repo.Repo, opt CommitOptions, res *CommitResu
 		return err
 	}
 	res.Actions = append(res.Actions, "store the content of "+strings.Join(res.Files, " "))
-	hooked, err := runHooks(ctx, r, opt.HookOut, tree, res, opt.NoVerify)
+	hooked, err := runHooks(ctx, r, opt, tree, res)
 	if err != nil {
 		return err
 	}
@@ -249,27 +254,29 @@ func postCommitHook(ctx context.Context, r *repo.Repo, w io.Writer, res *CommitR
 	}
 }
 
-// runHooks runs pre-commit (on an index holding exactly what is committed),
-// prepare-commit-msg and commit-msg (which may rewrite the message), as git
-// commit -F does; noVerify skips pre-commit and commit-msg, as git's
-// --no-verify. go-git runs no hooks, so vcsync does.
-func runHooks(ctx context.Context, r *repo.Repo, w io.Writer, tree plumbing.Hash, res *CommitResult, noVerify bool) (plumbing.Hash, error) {
+// runHooks runs pre-commit (on an index holding exactly what is
+// committed), prepare-commit-msg and commit-msg (which may rewrite the
+// message), as git commit -F does, and with Edit the editor between the
+// last two, as git commit -e does; NoVerify skips pre-commit and
+// commit-msg, as git's --no-verify. go-git runs no hooks, so vcsync does.
+func runHooks(ctx context.Context, r *repo.Repo, opt CommitOptions, tree plumbing.Hash, res *CommitResult) (plumbing.Hash, error) {
 	hooks, err := r.Hooks(ctx, "pre-commit", "prepare-commit-msg", "commit-msg")
 	if err != nil {
 		return tree, err
 	}
-	if noVerify {
+	if opt.NoVerify {
 		hooks[0], hooks[2] = "", ""
 	}
-	if hooks[0] == "" && hooks[1] == "" && hooks[2] == "" {
-		return tree, nil
+	var env []string
+	index := ""
+	if hooks[0] != "" || hooks[1] != "" || hooks[2] != "" {
+		if index, err = r.IndexOf(ctx, tree); err != nil {
+			return tree, err
+		}
+		defer os.Remove(index)
+		env = []string{"GIT_INDEX_FILE=" + index, "GIT_EDITOR=:"}
 	}
-	index, err := r.IndexOf(ctx, tree)
-	if err != nil {
-		return tree, err
-	}
-	defer os.Remove(index)
-	env := []string{"GIT_INDEX_FILE=" + index, "GIT_EDITOR=:"}
+	w := opt.HookOut
 	if hooks[0] != "" {
 		if err := r.RunHook(ctx, w, hooks[0], env); err != nil {
 			return tree, err
@@ -281,6 +288,11 @@ func runHooks(ctx context.Context, r *repo.Repo, w io.Writer, tree plumbing.Hash
 	}
 	if err := msgHook(ctx, r, w, hooks[1], env, res, "message"); err != nil {
 		return tree, err
+	}
+	if opt.Edit {
+		if err := editMessage(ctx, r, opt, res); err != nil {
+			return tree, err
+		}
 	}
 	return tree, msgHook(ctx, r, w, hooks[2], env, res)
 }
@@ -322,6 +334,9 @@ func plannedActions(res *CommitResult, opt CommitOptions) []string {
 		a = append(a, "run the pre-commit, prepare-commit-msg and commit-msg hooks, if the repository has them")
 	} else {
 		a = append(a, "run the prepare-commit-msg hook, if the repository has one")
+	}
+	if opt.Edit {
+		a = append(a, "open the message in the editor")
 	}
 	where := "branch " + res.Branch
 	if res.Branch == "" {

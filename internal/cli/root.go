@@ -83,6 +83,7 @@ publishes to.`,
 	root.Flags().BoolVar(&c.All, "all", false, "also commit modified tracked files that the entry does not name")
 	root.Flags().BoolVar(&c.Add, "add", false, "add named files that git does not track yet")
 	root.Flags().BoolVar(&c.NoVerify, "no-verify", false, "skip the pre-commit and commit-msg hooks")
+	root.Flags().BoolVarP(&c.Edit, "edit", "e", false, "open the message in git's editor before committing")
 	pf.register(root)
 	root.AddCommand(
 		NewCmdMessage(g, nil),

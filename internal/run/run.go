@@ -59,6 +59,12 @@ type Cmd struct {
 	// ExtraFiles are open files the program inherits, as file descriptors
 	// 3, 4, ...
 	ExtraFiles []*os.File
+	// Terminal gives the program Stdin, Stdout and Stderr as they are,
+	// nothing captured: an editor draws on the user's terminal, which it
+	// must have itself (a pipe in between makes Vim complain). Run then
+	// returns no output, and its error no stderr.
+	Terminal bool
+	Stdout   io.Writer // with Terminal, where the program's stdout goes
 }
 
 // Runner runs Cmds. Its zero value, and a nil *Runner, run quietly. One
@@ -114,7 +120,10 @@ func (r *Runner) Run(ctx context.Context, c Cmd) (stdout []byte, err error) {
 	cmd := command(ctx, c)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
-	if c.Stderr != nil {
+	switch {
+	case c.Terminal:
+		cmd.Stdout, cmd.Stderr = c.Stdout, c.Stderr
+	case c.Stderr != nil:
 		cmd.Stderr = io.MultiWriter(&errOut, c.Stderr)
 	}
 	start := time.Now()
