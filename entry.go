@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vcsync/vcsync/changelog"
@@ -111,44 +114,59 @@ func entryHeader(r *repo.Repo) (string, error) {
 	return changelog.Header(date.Format("2006-01-02"), a), nil
 }
 
-// changedFiles diffs the working tree against HEAD and reads the texts the
-// names are found in. ChangeLogs are left out: no entry describes them.
+// changedFiles diffs the working tree against HEAD and prepares each
+// change (its texts read, its names found) as soon as git has written its
+// diff, on as many goroutines as there are processors, while git goes on
+// with the next files. ChangeLogs are left out: no entry describes them.
 // A file named on the command line that git does not track yet is a new
 // file.
 func changedFiles(ctx context.Context, r *repo.Repo, paths []string) ([]changelog.FileChange, error) {
-	out, err := r.WorktreeDiff(ctx, paths)
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(r.WorktreeDiff(ctx, paths, pw)) }()
+	var mu sync.Mutex // go-git's repository is for one goroutine at a time
+	var changes []*changelog.FileChange
+	jobs := make(chan *changelog.FileChange)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for c := range jobs {
+				c.Prepare()
+			}
+		})
+	}
+	err := changelog.ReadDiff(pr, func(d changelog.FileDiff) error {
+		if changelog.IsChangeLogName(d.Path) {
+			return nil
+		}
+		c := &changelog.FileChange{FileDiff: d, Load: func() ([]string, []string) { return texts(r, &mu, d) }}
+		changes = append(changes, c)
+		jobs <- c
+		return nil
+	})
+	close(jobs)
+	wg.Wait()
+	pr.CloseWithError(err) // git, if still writing, gets EPIPE and ends
 	if err != nil {
 		return nil, err
 	}
-	diffs, err := changelog.ParseDiff(out)
-	if err != nil {
-		return nil, fmt.Errorf("read git's diff: %w", err)
+	out := make([]changelog.FileChange, 0, len(changes)+len(paths))
+	for _, c := range changes {
+		out = append(out, *c)
 	}
 	for _, p := range paths {
-		if newFile(r, p, diffs) {
-			diffs = append(diffs, changelog.FileDiff{Path: p, OldPath: p, Kind: changelog.Added})
+		if newFile(r, p, out) {
+			out = append(out, changelog.FileChange{FileDiff: changelog.FileDiff{Path: p, OldPath: p, Kind: changelog.Added}})
 		}
 	}
-	var changes []changelog.FileChange
-	for _, d := range diffs {
-		if changelog.IsChangeLogName(d.Path) {
-			continue
-		}
-		c := changelog.FileChange{FileDiff: d}
-		if !d.Binary && (d.Kind == changelog.Modified || d.Kind == changelog.Renamed) {
-			c.Old, c.New = texts(r, d)
-		}
-		changes = append(changes, c)
-	}
-	return changes, nil
+	return out, nil
 }
 
 // newFile reports whether a path named on the command line is a file that
 // git does not know yet: one the diff does not hold and HEAD lacks. (A
 // directory adds nothing: like git diff, vcsync entry describes the files
 // git tracks, and those named.)
-func newFile(r *repo.Repo, p string, diffs []changelog.FileDiff) bool {
-	if slices.ContainsFunc(diffs, func(d changelog.FileDiff) bool { return d.Path == p }) || r.Tracked(p) {
+func newFile(r *repo.Repo, p string, changes []changelog.FileChange) bool {
+	if slices.ContainsFunc(changes, func(c changelog.FileChange) bool { return c.Path == p }) || r.Tracked(p) {
 		return false
 	}
 	fi, err := os.Lstat(filepath.Join(r.Root, filepath.FromSlash(p)))
@@ -156,9 +174,10 @@ func newFile(r *repo.Repo, p string, diffs []changelog.FileDiff) bool {
 }
 
 // texts reads a modified file's text in the working tree, and rebuilds its
-// text at HEAD from it and the diff (reading HEAD's blob only when that
-// fails). A file that is not a regular file, or too large, gives none.
-func texts(r *repo.Repo, d changelog.FileDiff) (oldText, newText []string) {
+// text at HEAD from it and the diff (reading HEAD's blob, under mu, only
+// when that fails). A file that is not a regular file, or too large, gives
+// none. Several run at once (changelog.Skeleton).
+func texts(r *repo.Repo, mu *sync.Mutex, d changelog.FileDiff) (oldText, newText []string) {
 	b, err := safefile.ReadFile(filepath.Join(r.Root, filepath.FromSlash(d.Path)), maxText)
 	if err != nil {
 		return nil, nil
@@ -167,6 +186,8 @@ func texts(r *repo.Repo, d changelog.FileDiff) (oldText, newText []string) {
 	if oldText, err = changelog.OldLines(newText, d.Hunks); err == nil {
 		return oldText, newText
 	}
+	mu.Lock()
+	defer mu.Unlock()
 	if ob, err := r.HeadFile(d.OldPath, nil); err == nil && ob != nil {
 		return changelog.SplitLines(ob), newText
 	}

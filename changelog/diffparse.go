@@ -1,8 +1,10 @@
 package changelog
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 )
@@ -42,11 +44,62 @@ type Hunk struct {
 // git writes them by default and vcsync asks for explicitly). Copies are
 // reported as added files: a copy is a new file to its reader.
 func ParseDiff(b []byte) ([]FileDiff, error) {
+	return parseLines(strings.Split(strings.TrimSuffix(string(b), "\n"), "\n"), 0)
+}
+
+// ReadDiff reads git diff -p as ParseDiff does, from r as it comes, and
+// calls each with every file once its diff is whole: the caller can work
+// on the first files while git still diffs the others (P11).
+func ReadDiff(r io.Reader, each func(FileDiff) error) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var chunk []byte
+	line := 1 // of the chunk's first line, for errors
+	flush := func() error {
+		if len(chunk) == 0 {
+			return nil
+		}
+		lines := strings.Split(strings.TrimSuffix(string(chunk), "\n"), "\n")
+		files, err := parseLines(lines, line-1)
+		line += len(lines)
+		chunk = chunk[:0]
+		for _, f := range files {
+			if err == nil {
+				err = each(f)
+			}
+		}
+		return err
+	}
+	for {
+		l, err := br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			chunk = append(chunk, l...) // a long line: the rest follows
+			continue
+		}
+		if bytes.HasPrefix(l, []byte("diff --git ")) && lineStart(chunk) {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		chunk = append(chunk, l...)
+		if err == io.EOF {
+			return flush()
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// lineStart reports whether what follows chunk starts a line.
+func lineStart(chunk []byte) bool { return len(chunk) == 0 || chunk[len(chunk)-1] == '\n' }
+
+// parseLines reads the lines of a diff; offset is the number of lines
+// before them, for errors.
+func parseLines(lines []string, offset int) ([]FileDiff, error) {
 	var files []FileDiff
 	var f *FileDiff
-	lines := bytes.Split(b, []byte("\n"))
 	for i := 0; i < len(lines); i++ {
-		l := string(lines[i])
+		l := lines[i]
 		switch {
 		case strings.HasPrefix(l, "diff --git "):
 			files = append(files, FileDiff{})
@@ -57,7 +110,7 @@ func ParseDiff(b []byte) ([]FileDiff, error) {
 		case strings.HasPrefix(l, "@@ "):
 			h, err := parseHunkHeader(l)
 			if err != nil {
-				return nil, fmt.Errorf("diff line %d: %w", i+1, err)
+				return nil, fmt.Errorf("diff line %d: %w", offset+i+1, err)
 			}
 			i = readHunk(lines, i+1, &h) - 1
 			f.Hunks = append(f.Hunks, h)
@@ -102,10 +155,11 @@ func headerLine(f *FileDiff, l string) {
 
 // readHunk reads the lines of h from lines[i:] and returns the index of
 // the first line after it.
-func readHunk(lines [][]byte, i int, h *Hunk) int {
+func readHunk(lines []string, i int, h *Hunk) int {
 	oldLeft, newLeft := h.OldCount, h.NewCount
+	h.Lines = make([]string, 0, max(oldLeft, newLeft))
 	for ; i < len(lines) && (oldLeft > 0 || newLeft > 0); i++ {
-		l := strings.TrimSuffix(string(lines[i]), "\r")
+		l := strings.TrimSuffix(lines[i], "\r")
 		if l == "" {
 			l = " " // a blank context line whose space an editor removed
 		}
@@ -124,7 +178,7 @@ func readHunk(lines [][]byte, i int, h *Hunk) int {
 		}
 		h.Lines = append(h.Lines, l)
 	}
-	for i < len(lines) && strings.HasPrefix(string(lines[i]), "\\") {
+	for i < len(lines) && strings.HasPrefix(lines[i], "\\") {
 		i++
 	}
 	return i

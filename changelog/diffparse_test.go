@@ -3,6 +3,7 @@ package changelog
 import (
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -121,5 +122,25 @@ func TestSplitLines(t *testing.T) {
 		if got := SplitLines([]byte(in)); !cmp.Equal(got, want) {
 			t.Errorf("SplitLines(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestReadDiff reads as ParseDiff does, from a reader that gives one byte
+// at a time, file after file.
+func TestReadDiff(t *testing.T) {
+	want, err := ParseDiff([]byte(gitDiff))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []FileDiff
+	err = ReadDiff(iotest.OneByteReader(strings.NewReader(gitDiff)), func(f FileDiff) error {
+		got = append(got, f)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("ReadDiff (-ParseDiff +ReadDiff):\n%s", d)
 	}
 }

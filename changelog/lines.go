@@ -48,14 +48,14 @@ func changedLines(hunks []Hunk) []changedLine {
 			for r, l := range removed {
 				c := changedLine{side: 0, at: o + r, text: l[1:]}
 				if len(removed) == len(added) {
-					c.respaced = slices.Equal(cTokens(l[1:]), cTokens(added[r][1:]))
+					c.respaced = respaced(l[1:], added[r][1:])
 				}
 				out, spaceOnly = keep(out, spaceOnly, c, l[1:])
 			}
 			for a, l := range added {
 				c := changedLine{side: 1, at: n + a, text: l[1:]}
 				if len(removed) == len(added) {
-					c.respaced = slices.Equal(cTokens(removed[a][1:]), cTokens(l[1:]))
+					c.respaced = respaced(removed[a][1:], l[1:])
 				}
 				out, spaceOnly = keep(out, spaceOnly, c, l[1:])
 			}
@@ -68,11 +68,41 @@ func changedLines(hunks []Hunk) []changedLine {
 	return out
 }
 
+// respaced reports whether two lines differ in white space only, between
+// tokens ("# define" and "#define" too, "int x" and "intx" not).
+func respaced(a, b string) bool {
+	if !sameNonSpace(a, b) {
+		return false // most pairs: no tokens made
+	}
+	return slices.Equal(cTokens(a), cTokens(b))
+}
+
+// sameNonSpace reports whether a and b have the same characters once
+// white space is left out.
+func sameNonSpace(a, b string) bool {
+	i, j := 0, 0
+	for {
+		for i < len(a) && (a[i] == ' ' || a[i] == '\t') {
+			i++
+		}
+		for j < len(b) && (b[j] == ' ' || b[j] == '\t') {
+			j++
+		}
+		if i == len(a) || j == len(b) {
+			return i == len(a) && j == len(b)
+		}
+		if a[i] != b[j] {
+			return false
+		}
+		i, j = i+1, j+1
+	}
+}
+
 // keep sorts a changed line into those worth naming or those only
 // re-indented; blank lines and stamps go nowhere.
 func keep(out, spaceOnly []changedLine, c changedLine, text string) ([]changedLine, []changedLine) {
 	switch {
-	case strings.TrimSpace(text) == "" || stampRe.MatchString(text):
+	case strings.TrimSpace(text) == "" || stampRe().MatchString(text):
 	case c.respaced:
 		spaceOnly = append(spaceOnly, c)
 	default:

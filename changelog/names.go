@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // span is a definition found in a text: a function, a macro, a variable, a
@@ -71,17 +72,17 @@ func readerFor(p string, first string) *reader {
 }
 
 var (
-	shebangRe  = regexp.MustCompile(`^#!\s*(?:/usr)?(?:/local)?/bin/(?:env\s+(?:-S\s+)?)?([a-z]+)`)
-	modeLineRe = regexp.MustCompile(`-\*-\s*(?:.*\bmode:\s*)?([\w-]+)\s*;?.*-\*-`)
+	shebangRe  = lazyRE(`^#!\s*(?:/usr)?(?:/local)?/bin/(?:env\s+(?:-S\s+)?)?([a-z]+)`)
+	modeLineRe = lazyRE(`-\*-\s*(?:.*\bmode:\s*)?([\w-]+)\s*;?.*-\*-`)
 )
 
 // readerByContent reads a file's kind from its first line: a #! line, an
 // Emacs mode line (-*- awk -*-), or the "Section:" first line of a file
 // laid out in sections (gnulib's modules/ descriptions).
 func readerByContent(first string) *reader {
-	m := shebangRe.FindStringSubmatch(first)
+	m := shebangRe().FindStringSubmatch(first)
 	if m == nil {
-		m = modeLineRe.FindStringSubmatch(first)
+		m = modeLineRe().FindStringSubmatch(first)
 	}
 	if m != nil {
 		switch prog := strings.TrimSuffix(m[1], "-script"); {
@@ -98,7 +99,7 @@ func readerByContent(first string) *reader {
 		}
 		return nil
 	}
-	if sectionRe.MatchString(first) {
+	if sectionRe().MatchString(first) {
 		return sectionReader
 	}
 	return nil
@@ -156,7 +157,7 @@ func changedNames(f FileDiff, oldText, newText []string) []string {
 // mentions: a copyright notice's years, a version stamp that Emacs's
 // time-stamp rewrites on each save (scriptversion=2012-04-16.16; # UTC),
 // an m4 file's "# foo.m4 serial N".
-var stampRe = regexp.MustCompile(`(?i)copyright\b.*\d{4}|^\s*(?:scriptversion|timestamp|time-stamp)=|time-stamp:|^\s*(?:#|dnl)\s*(?:\S+\s+)?serial\s+\d`)
+var stampRe = lazyRE(`(?i)copyright\b.*\d{4}|^\s*(?:scriptversion|timestamp|time-stamp)=|time-stamp:|^\s*(?:#|dnl)\s*(?:\S+\s+)?serial\s+\d`)
 
 // lineIndex maps each line to the innermost span holding it (-1: none).
 // Spans come outer first, so an inner one overwrites its outer one's lines.
@@ -176,11 +177,11 @@ func lineIndex(spans []span, n int) []int {
 // funcLineRe finds what a funcname line defines: a word after a defining
 // keyword, else the identifier before the first parenthesis.
 var (
-	keywordDefRe = regexp.MustCompile(`^\s*(?:(?:export|public|private|protected|static|async|pub|local)\s+)*(?:def|func|function|sub|class|proc|fn|method|module|interface|struct|enum|trait|impl|type|package|macro|defun|defmacro|procedure)\s+([A-Za-z_$][\w$.:]*)`)
+	keywordDefRe = lazyRE(`^\s*(?:(?:export|public|private|protected|static|async|pub|local)\s+)*(?:def|func|function|sub|class|proc|fn|method|module|interface|struct|enum|trait|impl|type|package|macro|defun|defmacro|procedure)\s+([A-Za-z_$][\w$.:]*)`)
 	// The name before a parenthesis at the start of a line, after a few
 	// words at most (static int count (void)); not in prose.
-	callDefRe  = regexp.MustCompile(`^\s*(?:[A-Za-z_][\w]*[\s*]+){0,4}([A-Za-z_$][\w$.:]*)\s*\(`)
-	loneWordRe = regexp.MustCompile(`^[A-Za-z_$][\w$.:-]*$`)
+	callDefRe  = lazyRE(`^\s*(?:[A-Za-z_][\w]*[\s*]+){0,4}([A-Za-z_$][\w$.:]*)\s*\(`)
+	loneWordRe = lazyRE(`^[A-Za-z_$][\w$.:-]*$`)
 )
 
 // funcLineNames is the fallback for formats without a reader: the names
@@ -202,13 +203,13 @@ func funcLineNames(hunks []Hunk) []string {
 // xfuncname with a group makes git show the group alone: a lone word is
 // that name.
 func funcLineName(l string) string {
-	if m := keywordDefRe.FindStringSubmatch(l); m != nil {
+	if m := keywordDefRe().FindStringSubmatch(l); m != nil {
 		return m[1]
 	}
-	if loneWordRe.MatchString(l) {
+	if loneWordRe().MatchString(l) {
 		return l
 	}
-	if m := callDefRe.FindStringSubmatch(l); m != nil && !controlWords[m[1]] {
+	if m := callDefRe().FindStringSubmatch(l); m != nil && !controlWords[m[1]] {
 		return m[1]
 	}
 	return ""
@@ -216,6 +217,13 @@ func funcLineName(l string) string {
 
 // controlWords are words before a parenthesis that define nothing.
 var controlWords = map[string]bool{"if": true, "for": true, "while": true, "switch": true, "return": true, "sizeof": true, "elif": true, "catch": true}
+
+// lazyRE compiles a pattern when it is first used: only vcsync entry's
+// readers need these, and compiling them all at start-up cost every
+// command (vcsync message too, P1) a millisecond.
+func lazyRE(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
+}
 
 // sortSpans orders spans outer first: by start, then the longer first, as
 // lineIndex needs them.

@@ -1,7 +1,6 @@
 package changelog
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -60,7 +59,8 @@ type cCond struct {
 // cParser reads the top level of a C text.
 type cParser struct {
 	lines   []string
-	t       cText
+	lx      cLexer
+	strs    []string // reused by texts
 	spans   []span
 	depth   int // braces open inside a definition
 	outer   int // braces of extern "C" { and namespace { that hold definitions
@@ -78,18 +78,47 @@ type cParser struct {
 
 // cSpans lists the definitions of a C text.
 func cSpans(lines []string) []span {
-	p := &cParser{lines: lines, t: lexC(lines), lastEnu: -1}
-	for i := range lines {
-		if p.t.pp[i] {
+	p := &cParser{lines: lines, lastEnu: -1}
+	p.lx.kind = make([]uint8, 0, len(lines))
+	var toks []string
+	for i, l := range lines {
+		code := p.lx.line(l)
+		if p.lx.kind[i]&ppLine != 0 {
 			p.directive(i)
 			continue
 		}
-		for _, tok := range cTokens(p.t.code[i]) {
+		if p.depth > 0 && (p.block == nil || !p.block.enumerators) {
+			// Inside a body only the braces count: no tokens (most lines).
+			if code = p.skipBody(code, i); code == "" {
+				continue
+			}
+		}
+		toks = appendTokens(toks[:0], code)
+		for _, tok := range toks {
 			p.token(cTok{tok, i})
 		}
 	}
 	p.condSpans()
 	return sortSpans(p.spans)
+}
+
+// skipBody follows the braces of a line inside a definition's body and
+// returns what follows the brace that closes the definition, if this line
+// closes it, else "".
+func (p *cParser) skipBody(code string, i int) string {
+	for k := 0; k < len(code); k++ {
+		switch code[k] {
+		case '{':
+			p.depth++
+		case '}':
+			if p.depth == 1 {
+				p.close(cTok{"}", i})
+				return code[k+1:]
+			}
+			p.depth--
+		}
+	}
+	return ""
 }
 
 func (p *cParser) add(start, end int, names ...string) {
@@ -138,10 +167,10 @@ func (p *cParser) open(t cTok) {
 		p.depth++
 		return
 	}
-	toks := texts(p.head)
+	toks := p.texts(p.head)
 	if isOuterBlock(toks) {
 		p.outer++
-		p.head = nil
+		p.head = p.head[:0]
 		return
 	}
 	b := classifyBlock(toks)
@@ -159,11 +188,11 @@ func (p *cParser) close(t cTok) {
 		p.depth = 0
 		if p.block != nil && !p.block.aggregate {
 			p.add(p.block.start, t.line, p.block.names...)
-			p.block, p.head = nil, nil
+			p.block, p.head = nil, p.head[:0]
 		}
 	case p.outer > 0:
 		p.outer--
-		p.head = nil
+		p.head = p.head[:0]
 	}
 }
 
@@ -172,20 +201,20 @@ func (p *cParser) endStatement(line int) {
 	if b := p.block; b != nil {
 		names := b.names
 		if b.fromTail {
-			names = declarators(texts(p.tail))
+			names = declarators(p.texts(p.tail))
 		}
 		p.add(b.start, line, names...)
-		p.block, p.head, p.tail = nil, nil, nil
+		p.block, p.head, p.tail = nil, p.head[:0], p.tail[:0]
 		return
 	}
 	if len(p.head) == 0 {
 		return
 	}
-	names, at := declNames(texts(p.head))
+	names, at := declNames(p.texts(p.head))
 	if len(names) > 0 {
 		p.add(p.startLine(at), line, names...)
 	}
-	p.head = nil
+	p.head = p.head[:0]
 }
 
 // startLine is where a definition starts: the line of its name token, and
@@ -198,16 +227,16 @@ func (p *cParser) startLine(nameAt int) int {
 	}
 	nameAt = min(max(nameAt, 0), len(p.head)-1)
 	first, l := p.head[0].line, p.head[nameAt].line
-	for l > first && strings.TrimSpace(p.lines[l-1]) != "" && !p.t.pp[l-1] {
+	for l > first && strings.TrimSpace(p.lines[l-1]) != "" && p.lx.kind[l-1]&ppLine == 0 {
 		l--
 	}
-	for l > 0 && p.t.comment[l-1] {
+	for l > 0 && p.lx.kind[l-1]&commentLine != 0 {
 		l--
 	}
 	return l
 }
 
-var directiveRe = regexp.MustCompile(`^\s*#\s*([a-z]+)\b\s*([A-Za-z_]\w*)?`)
+var directiveRe = lazyRE(`^\s*#\s*([a-z]+)\b\s*([A-Za-z_]\w*)?`)
 
 // directive reads one preprocessor line: a macro is named by its #define
 // (the whole directive, continuations included) or #undef; conditionals
@@ -215,7 +244,7 @@ var directiveRe = regexp.MustCompile(`^\s*#\s*([a-z]+)\b\s*([A-Za-z_]\w*)?`)
 // does: the others repeat them) and so that a changed #if can name what it
 // guards.
 func (p *cParser) directive(i int) {
-	m := directiveRe.FindStringSubmatch(p.lines[i])
+	m := directiveRe().FindStringSubmatch(p.lines[i])
 	if m == nil {
 		return // a continuation line
 	}
@@ -227,7 +256,7 @@ func (p *cParser) directive(i int) {
 		if last := p.head[len(p.head)-1].text; last == ")" && len(p.head) > 1 && p.head[1].text == "(" {
 			p.endStatement(p.head[len(p.head)-1].line)
 		} else if len(p.head) == 1 && isMacroName(last) {
-			p.head = nil
+			p.head = p.head[:0]
 		}
 	}
 	switch m[1] {
@@ -267,10 +296,12 @@ func (p *cParser) cond() *cCond {
 	return p.conds[len(p.conds)-1]
 }
 
-func texts(toks []cTok) []string {
-	out := make([]string, len(toks))
-	for i, t := range toks {
-		out[i] = t.text
+// texts is the text of each token, in a slice the parser reuses: what is
+// made of it must not keep it.
+func (p *cParser) texts(toks []cTok) []string {
+	p.strs = p.strs[:0]
+	for _, t := range toks {
+		p.strs = append(p.strs, t.text)
 	}
-	return out
+	return p.strs
 }

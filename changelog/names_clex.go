@@ -2,59 +2,80 @@ package changelog
 
 import "strings"
 
-// cText is a C text as the C reader sees it: each line's code with
-// comments and the contents of string and character literals blanked (so
-// that braces and semicolons in them count for nothing), which lines are
-// preprocessor directives (continuations included), and which hold only a
-// comment.
-type cText struct {
-	code    []string
-	pp      []bool
-	comment []bool
+// Line kinds a C lexer records.
+const (
+	ppLine      uint8 = 1 << iota // a preprocessor directive, or its continuation
+	commentLine                   // only a comment
+)
+
+// cLexer blanks the comments and the contents of string and character
+// literals of a C (or C++) text, line after line, so that braces and
+// semicolons in them count for nothing; it records each line's kind.
+type cLexer struct {
+	kind      []uint8
+	inComment bool
+	prev      string // the line before
+	buf       []byte
 }
 
-// lexC blanks the comments and literals of a C (or C++) text.
-func lexC(lines []string) cText {
-	t := cText{code: make([]string, len(lines)), pp: make([]bool, len(lines)), comment: make([]bool, len(lines))}
-	inComment, ppCont := false, false
-	var b []byte
-	for i, l := range lines {
-		b = b[:0]
-		sawComment := inComment
-		for j := 0; j < len(l); j++ {
-			c := l[j]
-			switch {
-			case inComment:
-				if c == '*' && j+1 < len(l) && l[j+1] == '/' {
-					inComment = false
-					b = append(b, ' ', ' ')
-					j++
-					continue
-				}
-				b = append(b, ' ')
-			case c == '/' && j+1 < len(l) && l[j+1] == '*':
-				inComment, sawComment = true, true
+// line lexes the next line and returns its code. A line with nothing to
+// blank is returned as it is: no copy (most lines).
+func (x *cLexer) line(l string) string {
+	i := len(x.kind)
+	var kind uint8
+	if i > 0 && x.kind[i-1]&ppLine != 0 && strings.HasSuffix(strings.TrimRight(x.prev, " \t"), "\\") {
+		kind = ppLine
+	}
+	x.prev = l
+	code := l
+	sawComment := x.inComment
+	if x.inComment || strings.ContainsAny(l, "/\"'") {
+		code, sawComment = x.blank(l)
+	}
+	trimmed := strings.TrimSpace(code)
+	if strings.HasPrefix(trimmed, "#") {
+		kind |= ppLine
+	}
+	if sawComment && trimmed == "" {
+		kind |= commentLine
+	}
+	x.kind = append(x.kind, kind)
+	return code
+}
+
+// blank returns l with its comments and literals blanked, and whether it
+// has a comment.
+func (x *cLexer) blank(l string) (string, bool) {
+	b := x.buf[:0]
+	sawComment := x.inComment
+	for j := 0; j < len(l); j++ {
+		c := l[j]
+		switch {
+		case x.inComment:
+			if c == '*' && j+1 < len(l) && l[j+1] == '/' {
+				x.inComment = false
 				b = append(b, ' ', ' ')
 				j++
-			case c == '/' && j+1 < len(l) && l[j+1] == '/':
-				sawComment = true
-				for ; j < len(l); j++ {
-					b = append(b, ' ')
-				}
-			case c == '"' || c == '\'':
-				j = blankLiteral(l, j, &b)
-			default:
-				b = append(b, c)
+				continue
 			}
+			b = append(b, ' ')
+		case c == '/' && j+1 < len(l) && l[j+1] == '*':
+			x.inComment, sawComment = true, true
+			b = append(b, ' ', ' ')
+			j++
+		case c == '/' && j+1 < len(l) && l[j+1] == '/':
+			sawComment = true
+			for ; j < len(l); j++ {
+				b = append(b, ' ')
+			}
+		case c == '"' || c == '\'':
+			j = blankLiteral(l, j, &b)
+		default:
+			b = append(b, c)
 		}
-		code := string(b)
-		trimmed := strings.TrimSpace(code)
-		t.code[i] = code
-		t.pp[i] = ppCont || strings.HasPrefix(trimmed, "#")
-		ppCont = t.pp[i] && strings.HasSuffix(strings.TrimRight(l, " \t"), "\\")
-		t.comment[i] = sawComment && trimmed == ""
 	}
-	return t
+	x.buf = b
+	return string(b), sawComment
 }
 
 // blankLiteral copies the literal that starts at l[j] (a quote) to b with
@@ -87,9 +108,12 @@ func isIdentByte(c byte) bool {
 }
 
 // cTokens splits C code into identifiers, numbers and single punctuation
-// characters ("::" and "->" kept whole).
-func cTokens(s string) []string {
-	var toks []string
+// characters ("::" kept whole).
+func cTokens(s string) []string { return appendTokens(nil, s) }
+
+// appendTokens appends the tokens of s to toks: a reader reuses one slice
+// for every line (the allocations were most of the time of vcsync entry).
+func appendTokens(toks []string, s string) []string {
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {

@@ -5,10 +5,7 @@ package changelog
 // of that function, whose name the entry gives; an include guard names
 // nothing.
 func (p *cParser) define(i int, name string) {
-	end := i
-	for end+1 < len(p.lines) && p.t.pp[end+1] && !directiveRe.MatchString(p.lines[end+1]) {
-		end++
-	}
+	end := continued(p.lines, i)
 	if name != "" && p.depth == 0 && !p.guard(name) {
 		p.add(i, end, name)
 		p.defines = append(p.defines, len(p.spans)-1)

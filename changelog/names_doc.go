@@ -1,7 +1,6 @@
 package changelog
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -18,12 +17,12 @@ var sectionReader = &reader{spans: sectionSpans}
 var markdownReader = &reader{spans: markdownSpans}
 
 var (
-	nodeRe    = regexp.MustCompile(`^@node\s+([^,]+)`)
-	sectionRe = regexp.MustCompile(`^([A-Za-z][\w.+-]*):\s*$`)
-	mdHeadRe  = regexp.MustCompile(`^#{1,6}\s+(.+?)\s*#*\s*$`)
-	mdTrimRe  = regexp.MustCompile("[`*_]")
-	mdArgsRe  = regexp.MustCompile(`\s*[\[(:,].*$`)
-	mdFenceRe = regexp.MustCompile("^\\s*(```|~~~)")
+	nodeRe    = lazyRE(`^@node\s+([^,]+)`)
+	sectionRe = lazyRE(`^([A-Za-z][\w.+-]*):\s*$`)
+	mdHeadRe  = lazyRE(`^#{1,6}\s+(.+?)\s*#*\s*$`)
+	mdTrimRe  = lazyRE("[`*_]")
+	mdArgsRe  = lazyRE(`\s*[\[(:,].*$`)
+	mdFenceRe = lazyRE("^\\s*(```|~~~)")
 )
 
 // texiSpans names the nodes of a Texinfo file that has several: a file
@@ -31,7 +30,7 @@ var (
 // doc/posix-functions/open.texi), and entries do not repeat it.
 func texiSpans(lines []string) []span {
 	spans := headingSpans(lines, func(l string) string {
-		if m := nodeRe.FindStringSubmatch(l); m != nil {
+		if m := nodeRe().FindStringSubmatch(l); m != nil {
 			return strings.TrimSpace(m[1])
 		}
 		return ""
@@ -44,7 +43,7 @@ func texiSpans(lines []string) []span {
 
 func sectionSpans(lines []string) []span {
 	return headingSpans(lines, func(l string) string {
-		if m := sectionRe.FindStringSubmatch(l); m != nil {
+		if m := sectionRe().FindStringSubmatch(l); m != nil {
 			return m[1]
 		}
 		return ""
@@ -70,13 +69,13 @@ func headingSpans(lines []string, heading func(string) string) []span {
 func markdownSpans(lines []string) []span {
 	fenced := false
 	return headingSpans(lines, func(l string) string {
-		if mdFenceRe.MatchString(l) {
+		if mdFenceRe().MatchString(l) {
 			fenced = !fenced
 		}
-		m := mdHeadRe.FindStringSubmatch(l)
+		m := mdHeadRe().FindStringSubmatch(l)
 		if m == nil || fenced {
 			return ""
 		}
-		return strings.TrimSpace(mdArgsRe.ReplaceAllString(mdTrimRe.ReplaceAllString(m[1], ""), ""))
+		return strings.TrimSpace(mdArgsRe().ReplaceAllString(mdTrimRe().ReplaceAllString(m[1], ""), ""))
 	})
 }

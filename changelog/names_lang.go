@@ -1,7 +1,6 @@
 package changelog
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -18,12 +17,12 @@ var lispReader = &reader{spans: lispSpans}
 var goReader = &reader{spans: goSpans}
 
 var (
-	pyDefRe   = regexp.MustCompile(`^(\s*)(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)`)
-	lispDefRe = regexp.MustCompile(`^\((?:cl-)?(?:def[a-z-]*|define[a-z-]*)\*?\s+\(?([^\s()]+)`)
-	goFuncRe  = regexp.MustCompile(`^func\s+(?:\(\s*(?:\w+\s+)?\*?\s*(\w+)(?:\[[^\]]*\])?\s*\)\s*)?(\w+)`)
-	goDeclRe  = regexp.MustCompile(`^(?:type|var|const)\s+(\w+)`)
-	goGroupRe = regexp.MustCompile(`^(?:type|var|const)\s+\($`)
-	goSpecRe  = regexp.MustCompile(`^\t(\w+)`)
+	pyDefRe   = lazyRE(`^(\s*)(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)`)
+	lispDefRe = lazyRE(`^\((?:cl-)?(?:def[a-z-]*|define[a-z-]*)\*?\s+\(?([^\s()]+)`)
+	goFuncRe  = lazyRE(`^func\s+(?:\(\s*(?:\w+\s+)?\*?\s*(\w+)(?:\[[^\]]*\])?\s*\)\s*)?(\w+)`)
+	goDeclRe  = lazyRE(`^(?:type|var|const)\s+(\w+)`)
+	goGroupRe = lazyRE(`^(?:type|var|const)\s+\($`)
+	goSpecRe  = lazyRE(`^\t(\w+)`)
 )
 
 func pythonSpans(lines []string) []span {
@@ -34,7 +33,7 @@ func pythonSpans(lines []string) []span {
 	}
 	var stack []open
 	for i, l := range lines {
-		m := pyDefRe.FindStringSubmatch(l)
+		m := pyDefRe().FindStringSubmatch(l)
 		if m == nil {
 			continue
 		}
@@ -70,7 +69,7 @@ func pythonSpans(lines []string) []span {
 func lispSpans(lines []string) []span {
 	var spans []span
 	for i, l := range lines {
-		if m := lispDefRe.FindStringSubmatch(l); m != nil {
+		if m := lispDefRe().FindStringSubmatch(l); m != nil {
 			spans = append(spans, span{names: []string{m[1]}, start: i, end: lispFormEnd(lines, i)})
 		}
 	}
@@ -119,18 +118,18 @@ func goSpans(lines []string) []span {
 		l := lines[i]
 		var name string
 		switch {
-		case goFuncRe.MatchString(l):
-			m := goFuncRe.FindStringSubmatch(l)
+		case goFuncRe().MatchString(l):
+			m := goFuncRe().FindStringSubmatch(l)
 			name = m[2]
 			if m[1] != "" {
 				name = m[1] + "." + m[2]
 			}
-		case goGroupRe.MatchString(l):
+		case goGroupRe().MatchString(l):
 			end := goGroup(lines, i, &spans)
 			i = end
 			continue
-		case goDeclRe.MatchString(l):
-			name = goDeclRe.FindStringSubmatch(l)[1]
+		case goDeclRe().MatchString(l):
+			name = goDeclRe().FindStringSubmatch(l)[1]
 		default:
 			continue
 		}
@@ -149,12 +148,12 @@ func goSpans(lines []string) []span {
 func goGroup(lines []string, i int, spans *[]span) int {
 	end := goBlockEnd(lines, i)
 	for j := i + 1; j < end; j++ {
-		m := goSpecRe.FindStringSubmatch(lines[j])
+		m := goSpecRe().FindStringSubmatch(lines[j])
 		if m == nil {
 			continue
 		}
 		last := j
-		for last+1 < end && !goSpecRe.MatchString(lines[last+1]) && strings.TrimSpace(lines[last+1]) != "" &&
+		for last+1 < end && !goSpecRe().MatchString(lines[last+1]) && strings.TrimSpace(lines[last+1]) != "" &&
 			!strings.HasPrefix(strings.TrimSpace(lines[last+1]), "//") {
 			last++
 		}

@@ -1,7 +1,6 @@
 package changelog
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -10,12 +9,12 @@ import (
 // *_AC_DEFUN defines (gl_iconv_AC_DEFUN([AM_ICONV], ...)).
 var m4Reader = &reader{spans: m4Spans}
 
-var m4DefRe = regexp.MustCompile(`(?:^|[^\w$])(\w*AC_DEFUN(?:_ONCE)?|AU_DEFUN|m4_define(?:_default)?|m4_defun(?:_once|_init)?)\(\s*\[*([^\],()\s\[]+)`)
+var m4DefRe = lazyRE(`(?:^|[^\w$])(\w*AC_DEFUN(?:_ONCE)?|AU_DEFUN|m4_define(?:_default)?|m4_defun(?:_once|_init)?)\(\s*\[*([^\],()\s\[]+)`)
 
 func m4Spans(lines []string) []span {
 	var spans []span
 	for i, l := range lines {
-		for _, m := range m4DefRe.FindAllStringSubmatchIndex(l, -1) {
+		for _, m := range m4DefRe().FindAllStringSubmatchIndex(l, -1) {
 			name := l[m[4]:m[5]]
 			open := strings.IndexByte(l[m[2]:], '(') + m[2]
 			end := m4CallEnd(lines, i, open)

@@ -1,7 +1,6 @@
 package changelog
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -11,9 +10,9 @@ import (
 var makeReader = &reader{spans: makeSpans}
 
 var (
-	makeVarRe    = regexp.MustCompile(`^\s*(?:export\s+|override\s+)?([A-Za-z_][\w.-]*)\s*(?::{1,3}|\?|\+|!)?=`)
-	makeRuleRe   = regexp.MustCompile(`^([^\s#:=][^:=#]*?)\s*::?(?:[^=]|$)`)
-	makeDefineRe = regexp.MustCompile(`^\s*define\s+(\S+)`)
+	makeVarRe    = lazyRE(`^\s*(?:export\s+|override\s+)?([A-Za-z_][\w.-]*)\s*(?::{1,3}|\?|\+|!)?=`)
+	makeRuleRe   = lazyRE(`^([^\s#:=][^:=#]*?)\s*::?(?:[^=]|$)`)
+	makeDefineRe = lazyRE(`^\s*define\s+(\S+)`)
 )
 
 func makeSpans(lines []string) []span {
@@ -26,15 +25,15 @@ func makeSpans(lines []string) []span {
 		var names []string
 		end := continued(lines, i)
 		switch {
-		case makeDefineRe.MatchString(l):
-			names = []string{makeDefineRe.FindStringSubmatch(l)[1]}
+		case makeDefineRe().MatchString(l):
+			names = []string{makeDefineRe().FindStringSubmatch(l)[1]}
 			for end < len(lines)-1 && strings.TrimSpace(lines[end]) != "endef" {
 				end++
 			}
-		case makeVarRe.MatchString(l):
-			names = []string{makeVarRe.FindStringSubmatch(l)[1]}
-		case makeRuleRe.MatchString(l):
-			for _, t := range strings.Fields(makeRuleRe.FindStringSubmatch(l)[1]) {
+		case makeVarRe().MatchString(l):
+			names = []string{makeVarRe().FindStringSubmatch(l)[1]}
+		case makeRuleRe().MatchString(l):
+			for _, t := range strings.Fields(makeRuleRe().FindStringSubmatch(l)[1]) {
 				if !strings.HasPrefix(t, ".") || strings.Contains(t[1:], ".") || strings.Contains(t, "/") {
 					names = append(names, t) // not a special target (.PHONY) but a file
 				}

@@ -11,24 +11,24 @@ var shellReader = &reader{spans: shellSpans}
 
 // awkReader reads awk: functions, and BEGIN and END blocks.
 var awkReader = &reader{spans: func(lines []string) []span {
-	return countedSpans(lines, awkDefRe)
+	return countedSpans(lines, awkDefRe())
 }}
 
 // perlReader reads Perl: each sub.
 var perlReader = &reader{spans: func(lines []string) []span {
-	return countedSpans(lines, perlDefRe)
+	return countedSpans(lines, perlDefRe())
 }}
 
 var (
-	shellFuncRe  = regexp.MustCompile(`^(\s*)(?:function\s+([A-Za-z_][\w.:-]*)(?:\s*\(\s*\))?|([A-Za-z_][\w.:-]*)\s*\(\s*\))\s*(?:\{.*)?$`)
-	shellVarRe   = regexp.MustCompile(`^(?:export\s+|readonly\s+)?([A-Za-z_]\w*)=`)
-	shellUnsetRe = regexp.MustCompile(`\bunset\s+([A-Za-z_]\w*)`)
-	awkDefRe     = regexp.MustCompile(`^(\s*)(?:function\s+([A-Za-z_]\w*)|(BEGIN|END)\b)`)
-	perlDefRe    = regexp.MustCompile(`^(\s*)sub\s+([A-Za-z_][\w:]*)()`)
+	shellFuncRe  = lazyRE(`^(\s*)(?:function\s+([A-Za-z_][\w.:-]*)(?:\s*\(\s*\))?|([A-Za-z_][\w.:-]*)\s*\(\s*\))\s*(?:\{.*)?$`)
+	shellVarRe   = lazyRE(`^(?:export\s+|readonly\s+)?([A-Za-z_]\w*)=`)
+	shellUnsetRe = lazyRE(`\bunset\s+([A-Za-z_]\w*)`)
+	awkDefRe     = lazyRE(`^(\s*)(?:function\s+([A-Za-z_]\w*)|(BEGIN|END)\b)`)
+	perlDefRe    = lazyRE(`^(\s*)sub\s+([A-Za-z_][\w:]*)()`)
 )
 
 func shellSpans(lines []string) []span {
-	spans := braceSpans(lines, shellFuncRe)
+	spans := braceSpans(lines, shellFuncRe())
 	inFunc := lineIndex(spans, len(lines))
 	for i := 0; i < len(lines); i++ {
 		if inFunc[i] >= 0 {
@@ -36,9 +36,9 @@ func shellSpans(lines []string) []span {
 		}
 		l := lines[i]
 		var name string
-		if m := shellVarRe.FindStringSubmatch(l); m != nil {
+		if m := shellVarRe().FindStringSubmatch(l); m != nil {
 			name = m[1]
-		} else if m := shellUnsetRe.FindStringSubmatch(l); m != nil {
+		} else if m := shellUnsetRe().FindStringSubmatch(l); m != nil {
 			name = m[1]
 		}
 		if name == "" {

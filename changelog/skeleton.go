@@ -2,7 +2,10 @@ package changelog
 
 import (
 	"path"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // FileChange is one changed file as the skeleton sees it: its diff, and
@@ -12,18 +15,43 @@ import (
 type FileChange struct {
 	FileDiff
 	Old, New []string
+	// Load, if set, reads Old and New when they are first needed. It is
+	// called on several goroutines at once, for different files.
+	Load func() (oldText, newText []string)
+
+	names    []string
+	prepared bool
 }
 
-// Skeleton makes the items of a new entry for the changes, in their
-// order: one per changed file, with the names each changes (found by the
+// Prepare loads the texts and finds the names the change touches, for
+// Skeleton. Skeleton prepares what is not; a caller may prepare each
+// change as soon as its diff is read, on any goroutine, so that the work
+// goes on while git still diffs the rest (P11).
+func (c *FileChange) Prepare() {
+	if c.prepared || c.Binary || (c.Kind != Modified && c.Kind != Renamed) {
+		c.prepared = true
+		return
+	}
+	if c.Load != nil {
+		c.Old, c.New = c.Load()
+		c.Load = nil
+	}
+	c.names = changedNames(c.FileDiff, c.Old, c.New)
+	c.prepared = true
+}
+
+// Skeleton makes the items of a new entry for the changes (loading their
+// texts), in their order: one per changed file, with the names each changes (found by the
 // file's language), "New file." for an added file, "Remove." for a
 // deleted one, "Renamed from OLD." for a rename. Runs of added or removed
 // files become one item. Paths are made relative to dir, the ChangeLog's
 // directory ("." for the top).
 func Skeleton(changes []FileChange, dir string) []Item {
-	var items []Item
-	for _, c := range changes {
-		it := Item{Files: []string{relTo(dir, c.Path)}}
+	items := make([]Item, len(changes))
+	forEach(len(changes), func(i int) {
+		c := &changes[i]
+		c.Prepare()
+		it := Item{Files: []string{relTo(dir, c.Path)}, Names: c.names}
 		switch c.Kind {
 		case Added:
 			it.Note = "New file."
@@ -32,12 +60,32 @@ func Skeleton(changes []FileChange, dir string) []Item {
 		case Renamed:
 			it.Note = "Renamed from " + relTo(dir, c.OldPath) + "."
 		}
-		if !c.Binary && (c.Kind == Modified || c.Kind == Renamed) {
-			it.Names = changedNames(c.FileDiff, c.Old, c.New)
-		}
-		items = append(items, it)
-	}
+		items[i] = it
+	})
 	return groupItems(items)
+}
+
+// forEach calls do(0) ... do(n-1), on as many goroutines as there are
+// processors: reading a file's names shares nothing with the others, and
+// a 500-file change is read in half the time on two (P11).
+func forEach(n int, do func(int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			do(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				do(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // groupItems joins runs of items that say the same of several files and name
