@@ -71,6 +71,25 @@ func shellStatementEnd(lines []string, i int) int {
 // outside a string that spans lines (a sed script): shell braces are too
 // many things (${x}, patterns) to count.
 func braceSpans(lines []string, def *regexp.Regexp) []span {
+	return patternSpans(lines, def, func(i, indent int) int {
+		if l := lines[i]; strings.Count(l, "{") > 0 && strings.Count(l, "{") <= strings.Count(l, "}") {
+			return i
+		}
+		return closingBrace(lines, i, indent)
+	})
+}
+
+// countedSpans finds definitions by a pattern as braceSpans does, each
+// ending where the braces opened from its line close, those in strings
+// and comments aside.
+func countedSpans(lines []string, def *regexp.Regexp) []span {
+	return patternSpans(lines, def, func(i, _ int) int { return braceEnd(lines, i) })
+}
+
+// patternSpans finds definitions by a pattern whose first group is the
+// indentation and whose next non-empty group is the name; end gives the
+// last line of the one at line i, indented so.
+func patternSpans(lines []string, def *regexp.Regexp, end func(i, indent int) int) []span {
 	var spans []span
 	for i, l := range lines {
 		m := def.FindStringSubmatch(l)
@@ -84,35 +103,11 @@ func braceSpans(lines []string, def *regexp.Regexp) []span {
 				break
 			}
 		}
-		if name == "" {
-			continue
+		if name != "" {
+			spans = append(spans, span{names: []string{name}, start: commentAbove(lines, i), end: end(i, len(m[1]))})
 		}
-		end := i
-		if strings.Count(l, "{") == 0 || strings.Count(l, "{") > strings.Count(l, "}") {
-			end = closingBrace(lines, i, len(m[1]))
-		}
-		spans = append(spans, span{names: []string{name}, start: commentAbove(lines, i), end: end})
 	}
 	return sortSpans(spans)
-}
-
-// countedSpans finds definitions by a pattern as braceSpans does, each
-// ending where the braces opened from its line close, those in strings
-// and comments aside.
-func countedSpans(lines []string, def *regexp.Regexp) []span {
-	var spans []span
-	for i, l := range lines {
-		m := def.FindStringSubmatch(l)
-		if m == nil {
-			continue
-		}
-		name := m[2] + m[3]
-		if name == "" {
-			continue
-		}
-		spans = append(spans, span{names: []string{name}, start: commentAbove(lines, i), end: braceEnd(lines, i)})
-	}
-	return spans
 }
 
 // braceEnd finds the line where the braces opened from line i close.

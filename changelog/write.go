@@ -1,6 +1,7 @@
 package changelog
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 )
@@ -44,20 +45,27 @@ func WriteEntry(in EntryInput) (EntryOutput, error) {
 			h = i
 		}
 	}
+	// A ChangeLog with CRLF line ends keeps them: rewriting every line
+	// would make the whole file the change.
+	eol := "\n"
+	if bytes.Contains(in.Cur, []byte("\r\n")) {
+		eol = "\r\n"
+	}
 	if h < 0 {
 		e := FormatEntry(in.Header, items)
-		rest := strings.Join(cur, "\n")
-		if rest != "" {
-			rest = "\n" + rest + "\n"
+		var rest []string
+		if len(cur) > 0 {
+			rest = append([]string{""}, cur...)
 		}
-		return EntryOutput{Text: []byte(e + rest), Entry: e}, nil
+		lines := append(SplitLines([]byte(e)), rest...)
+		return EntryOutput{Text: []byte(strings.Join(lines, eol) + eol), Entry: e}, nil
 	}
 	for end > h && strings.TrimSpace(cur[end-1]) == "" {
 		end--
 	}
 	updated := updateEntry(cur[h:end], items, definedNames(in.Changes, in.Dir))
 	out := append(append(append([]string{}, cur[:h]...), updated...), cur[end:]...)
-	return EntryOutput{Text: []byte(strings.Join(out, "\n") + "\n"), Entry: strings.Join(updated, "\n") + "\n", Updated: true}, nil
+	return EntryOutput{Text: []byte(strings.Join(out, eol) + eol), Entry: strings.Join(updated, "\n") + "\n", Updated: true}, nil
 }
 
 // uncommittedTop finds where the committed entries start in the working

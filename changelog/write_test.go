@@ -165,3 +165,18 @@ func TestRenamedFromNamesBoth(t *testing.T) {
 		t.Errorf("files = %q, want %q", m.Files, want)
 	}
 }
+
+// TestWriteEntryCRLF: a ChangeLog with CRLF line ends keeps them, the new
+// entry's lines too.
+func TestWriteEntryCRLF(t *testing.T) {
+	old := "2026-01-01  Old Timer  <old@example.org>\r\n\r\n\t* a.c: Old.\r\n"
+	out, err := WriteEntry(EntryInput{Path: "ChangeLog", Old: []byte(old), Cur: []byte(old), Header: hdr,
+		Changes: changesOf(strings.Replace(twoFuncs, "return 1", "return 2", 1), false), Dir: "."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := hdr + "\r\n\r\n\t\r\n\t* lib/x.c (f):\r\n\r\n" + old
+	if string(out.Text) != want {
+		t.Errorf("text = %q, want %q", out.Text, want)
+	}
+}
