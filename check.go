@@ -59,8 +59,10 @@ func (c *checker) files() (files, warnings []string, err error) {
 			// A new file named like a changed one elsewhere
 			// (hookrun.go beside internal/cli/hookrun.go): no typo.
 			files = append(files, n)
-		default:
+		case pathExists(c.r, n):
 			problems = append(problems, fmt.Sprintf("%s: names %s, which has no change; did you mean %s? Fix the entry", c.m.FileSource[n], n, g))
+		default:
+			warnings = append(warnings, c.m.FileSource[n]+": "+guessNote(n, g))
 		}
 	}
 	for _, n := range match.Unmatched {

@@ -27,11 +27,19 @@ type CommitOptions struct {
 	Add      bool   // add named files that are untracked
 	NoVerify bool   // skip the pre-commit and commit-msg hooks
 	DryRun   bool   // plan only: write nothing
+	Edit     bool   // open the message in git's editor first
 	Runner   *run.Runner
 	HookOut  io.Writer // where hooks' output goes (the user's stderr)
+	// EditIn and EditOut are the editor's terminal (with HookOut): the
+	// user's stdin and stdout.
+	EditIn  io.Reader
+	EditOut io.Writer
 	// OnDone, if set, is called by Sync once the commit is made, before the
 	// pushes start.
 	OnDone func(*CommitResult)
+	// Notify, if set, receives what Sync has to tell before the pushes
+	// start when it commits nothing: a change with no entry.
+	Notify func(string)
 
 	locked bool // the caller (Sync) holds the repository's lock
 }
@@ -88,7 +96,7 @@ func Commit(ctx context.Context, opt CommitOptions) (*CommitResult, error) {
 		return nil, fmt.Errorf("%w; %s", err, finishedNote(opt.DryRun))
 	}
 	if errors.Is(err, changelog.ErrNoNewEntry) || errors.Is(err, ErrNoChangeLog) {
-		return nil, fmt.Errorf("%w; nothing to commit (vcsync push pushes what is already committed)", err)
+		return nil, noEntry(err, changes)
 	}
 	if err != nil {
 		return nil, err
@@ -132,6 +140,50 @@ func finishedNote(dryRun bool) string {
 	return "a killed vcsync left the commit at HEAD half done: finished, the index now matches it"
 }
 
+// NoEntryError is a working tree that changes files while no ChangeLog
+// has a new entry: vcsync commit refuses it, pointing to vcsync entry; the
+// main job says so and pushes what is already committed.
+type NoEntryError struct {
+	Changed []string // the changed files, ChangeLogs aside
+	Err     error    // ErrNoChangeLog, or one that wraps changelog.ErrNoNewEntry
+}
+
+func (e *NoEntryError) Error() string {
+	return "the working tree changes " + e.files() + ", but no ChangeLog has a new entry; write one (vcsync entry writes its skeleton), then commit; nothing committed"
+}
+
+func (e *NoEntryError) Unwrap() error { return e.Err }
+
+// SyncNote is what the main job says of it, before it pushes.
+func (e *NoEntryError) SyncNote() string {
+	return "the working tree changes " + e.files() + ", but no ChangeLog has a new entry, so nothing is committed (vcsync entry writes one); pushing what the remotes lack"
+}
+
+// files names the first few changed files.
+func (e *NoEntryError) files() string {
+	const shown = 3
+	if len(e.Changed) <= shown {
+		return strings.Join(e.Changed, " ")
+	}
+	return fmt.Sprintf("%s (and %d more)", strings.Join(e.Changed[:shown], " "), len(e.Changed)-shown)
+}
+
+// noEntry is the error of a commit without a new entry: a NoEntryError
+// when the tree has changes, else err saying that there is nothing to
+// commit.
+func noEntry(err error, changes []repo.Change) error {
+	var changed []string
+	for _, c := range changes {
+		if !changelog.IsChangeLogName(c.Path) {
+			changed = append(changed, c.Path)
+		}
+	}
+	if len(changed) > 0 {
+		return &NoEntryError{Changed: changed, Err: err}
+	}
+	return fmt.Errorf("%w; nothing to commit (vcsync push pushes what is already committed)", err)
+}
+
 // plan checks the named files against the working tree and fills
 // res.Files and res.Deleted.
 func plan(ctx context.Context, r *repo.Repo, opt CommitOptions, res *CommitResult, changes []repo.Change) error {
@@ -161,7 +213,7 @@ func write(ctx context.Context, r *repo.Repo, opt CommitOptions, res *CommitResu
 		return err
 	}
 	res.Actions = append(res.Actions, "store the content of "+strings.Join(res.Files, " "))
-	hooked, err := runHooks(ctx, r, opt.HookOut, tree, res, opt.NoVerify)
+	hooked, err := runHooks(ctx, r, opt, tree, res)
 	if err != nil {
 		return err
 	}
@@ -221,27 +273,29 @@ func postCommitHook(ctx context.Context, r *repo.Repo, w io.Writer, res *CommitR
 	}
 }
 
-// runHooks runs pre-commit (on an index holding exactly what is committed),
-// prepare-commit-msg and commit-msg (which may rewrite the message), as git
-// commit -F does; noVerify skips pre-commit and commit-msg, as git's
-// --no-verify. go-git runs no hooks, so vcsync does.
-func runHooks(ctx context.Context, r *repo.Repo, w io.Writer, tree plumbing.Hash, res *CommitResult, noVerify bool) (plumbing.Hash, error) {
+// runHooks runs pre-commit (on an index holding exactly what is
+// committed), prepare-commit-msg and commit-msg (which may rewrite the
+// message), as git commit -F does, and with Edit the editor between the
+// last two, as git commit -e does; NoVerify skips pre-commit and
+// commit-msg, as git's --no-verify. go-git runs no hooks, so vcsync does.
+func runHooks(ctx context.Context, r *repo.Repo, opt CommitOptions, tree plumbing.Hash, res *CommitResult) (plumbing.Hash, error) {
 	hooks, err := r.Hooks(ctx, "pre-commit", "prepare-commit-msg", "commit-msg")
 	if err != nil {
 		return tree, err
 	}
-	if noVerify {
+	if opt.NoVerify {
 		hooks[0], hooks[2] = "", ""
 	}
-	if hooks[0] == "" && hooks[1] == "" && hooks[2] == "" {
-		return tree, nil
+	var env []string
+	index := ""
+	if hooks[0] != "" || hooks[1] != "" || hooks[2] != "" {
+		if index, err = r.IndexOf(ctx, tree); err != nil {
+			return tree, err
+		}
+		defer os.Remove(index)
+		env = []string{"GIT_INDEX_FILE=" + index, "GIT_EDITOR=:"}
 	}
-	index, err := r.IndexOf(ctx, tree)
-	if err != nil {
-		return tree, err
-	}
-	defer os.Remove(index)
-	env := []string{"GIT_INDEX_FILE=" + index, "GIT_EDITOR=:"}
+	w := opt.HookOut
 	if hooks[0] != "" {
 		if err := r.RunHook(ctx, w, hooks[0], env); err != nil {
 			return tree, err
@@ -253,6 +307,11 @@ func runHooks(ctx context.Context, r *repo.Repo, w io.Writer, tree plumbing.Hash
 	}
 	if err := msgHook(ctx, r, w, hooks[1], env, res, "message"); err != nil {
 		return tree, err
+	}
+	if opt.Edit {
+		if err := editMessage(ctx, r, opt, res); err != nil {
+			return tree, err
+		}
 	}
 	return tree, msgHook(ctx, r, w, hooks[2], env, res)
 }
@@ -294,6 +353,9 @@ func plannedActions(res *CommitResult, opt CommitOptions) []string {
 		a = append(a, "run the pre-commit, prepare-commit-msg and commit-msg hooks, if the repository has them")
 	} else {
 		a = append(a, "run the prepare-commit-msg hook, if the repository has one")
+	}
+	if opt.Edit {
+		a = append(a, "open the message in the editor")
 	}
 	where := "branch " + res.Branch
 	if res.Branch == "" {

@@ -58,20 +58,14 @@ func fromEntry(m *changelog.Message) bool {
 const identityHint = `set it with git config user.name "Your Name" and git config user.email you@example.org`
 
 // committer is who git would record as committer: GIT_COMMITTER_NAME and
-// GIT_COMMITTER_EMAIL, else user.name and user.email (repository, then
-// global configuration).
+// GIT_COMMITTER_EMAIL, else committer.* or user.* from the configuration
+// (repository, then global).
 func committer(r *repo.Repo) (changelog.Author, error) {
-	name, email := r.User()
-	if v := os.Getenv("GIT_COMMITTER_NAME"); v != "" {
-		name = v
-	}
-	if v := os.Getenv("GIT_COMMITTER_EMAIL"); v != "" {
-		email = v
-	}
-	if name == "" || email == "" {
+	c := gitIdent(r, true)
+	if c.Name == "" || c.Email == "" {
 		return changelog.Author{}, fmt.Errorf("no committer identity; %s", identityHint)
 	}
-	return changelog.Author{Name: name, Email: email}, nil
+	return c, nil
 }
 
 // envDate reads a date from the environment as git does (GIT_AUTHOR_DATE,

@@ -29,6 +29,10 @@ func Sync(ctx context.Context, c CommitOptions, p PushOptions) (*SyncResult, err
 	switch {
 	case errors.Is(err, changelog.ErrNoNewEntry) || errors.Is(err, ErrNoChangeLog):
 		res.Commit = nil // nothing new: just push
+		var ne *NoEntryError
+		if errors.As(err, &ne) && c.Notify != nil {
+			c.Notify(ne.SyncNote())
+		}
 	case err != nil:
 		return nil, err
 	case c.OnDone != nil:

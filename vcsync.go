@@ -86,7 +86,7 @@ func derive(ctx context.Context, r *repo.Repo, cwd string, named []string, chang
 	if m.Author.IsZero() {
 		m.Author = gitAuthor(r)
 	}
-	return m, nil
+	return m, resolveFiles(ctx, r, m, changes)
 }
 
 // coAuthorTrailers reads vcsync.coAuthorTrailers as the configuration is
@@ -184,14 +184,26 @@ func readInput(r *repo.Repo, p string) (changelog.Input, error) {
 }
 
 // gitAuthor is the author git itself would record: GIT_AUTHOR_NAME and
-// GIT_AUTHOR_EMAIL, else user.name and user.email.
-func gitAuthor(r *repo.Repo) changelog.Author {
-	name, email := r.User()
-	if v := os.Getenv("GIT_AUTHOR_NAME"); v != "" {
+// GIT_AUTHOR_EMAIL, else author.name and author.email, else user.name and
+// user.email (else, for the email, EMAIL), exactly as set.
+func gitAuthor(r *repo.Repo) changelog.Author { return gitIdent(r, false) }
+
+// gitIdent is who git would record as author, or as committer
+// (GIT_COMMITTER_*, committer.*, then the same).
+func gitIdent(r *repo.Repo, committer bool) changelog.Author {
+	name, email := r.Ident(committer)
+	env := "GIT_AUTHOR_"
+	if committer {
+		env = "GIT_COMMITTER_"
+	}
+	if v := os.Getenv(env + "NAME"); v != "" {
 		name = v
 	}
-	if v := os.Getenv("GIT_AUTHOR_EMAIL"); v != "" {
+	if v := os.Getenv(env + "EMAIL"); v != "" {
 		email = v
+	}
+	if email == "" {
+		email = os.Getenv("EMAIL")
 	}
 	return changelog.Author{Name: name, Email: email}
 }

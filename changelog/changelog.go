@@ -57,6 +57,10 @@ type Entry struct {
 	// text) that names it, so that a complaint about a file can point there.
 	FileLines map[string]int
 	Subject   string // set when the format derives its own subject (Keep a Changelog)
+	// Tiny: a header says "(tiny change)", GNU's mark of a contributor
+	// without copyright papers, which the commit keeps as the trailer
+	// "Copyright-paperwork-exempt: Yes".
+	Tiny bool
 }
 
 // Warning is a problem the reader worked around. It names the ChangeLog and

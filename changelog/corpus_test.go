@@ -68,7 +68,11 @@ func corpusMissing(err error, ci bool) (msg string, fail bool) {
 	return msg + "; skipped", false
 }
 
-var trailerRe = regexp.MustCompile(`^[A-Z][A-Za-z-]*-by: `)
+// trailerRe matches the trailers a message may carry that no ChangeLog
+// line holds: Signed-off-by and the like, and the
+// Copyright-paperwork-exempt that vcsync adds for a "(tiny change)"
+// header (gnulib's commits of the time did not).
+var trailerRe = regexp.MustCompile(`^(?:[A-Z][A-Za-z-]*-by|Copyright-paperwork-exempt): `)
 
 // normalize collapses white space within lines and runs of blank lines, and
 // drops trailers, which no ChangeLog holds.

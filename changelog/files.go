@@ -2,8 +2,13 @@ package changelog
 
 import (
 	"path"
+	"regexp"
 	"strings"
 )
+
+// renamedFromRe reads the old name in the text of a renamed file's item,
+// as vcsync entry writes it: "* new.c: Renamed from old.c."
+var renamedFromRe = regexp.MustCompile(`:\s+(?:Renamed|Moved) from\s+([^\s,;:]+?)\.?$`)
 
 // files collects the names that the "* FILE, FILE (FN) [COND]: text" items of
 // the added lines give, relative to the repository root, and the line that
@@ -31,6 +36,10 @@ func (r *gnuReader) files(groups []group) ([]string, map[string]int, error) {
 			}
 			toks, more := r.fileList(list, next, l)
 			open = more
+			if m := renamedFromRe.FindStringSubmatch(t); m != nil && len(toks) > 0 {
+				// "* new.c: Renamed from old.c.": the commit takes both.
+				toks = append(toks, m[1])
+			}
 			for _, tok := range toks {
 				for _, name := range expandBraces(tok) {
 					p, err := r.clean(dir, name, l)

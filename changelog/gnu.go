@@ -10,7 +10,7 @@ import (
 // name; real ChangeLogs often have one, which is read with a warning (GNU
 // vc-dwim refuses such headers outright, and projects trip over that).
 var (
-	isoHeaderRe = regexp.MustCompile(`^(\d{4}-\d\d-\d\d)([ \t]+)(\S(?:.*?\S)?)([ \t]+)<([^<>\s]+)>(?:\s+\(tiny change\))?\s*$`)
+	isoHeaderRe = regexp.MustCompile(`^(\d{4}-\d\d-\d\d)([ \t]+)(\S(?:.*?\S)?)([ \t]+)<([^<>\s]+)>(\s+\(tiny change\))?\s*$`)
 	// "(tiny change)" after the address marks a contributor without
 	// copyright papers; it is part of the header, not of the name.
 	// Pre-1990s style: "Sat Jul  7 10:30:00 1990  Name  <email>".
@@ -31,6 +31,7 @@ type header struct {
 	date   string
 	author Author
 	sloppy bool // not the standard two spaces on each side of the name
+	tiny   bool // "(tiny change)": a contributor without copyright papers
 }
 
 func parseHeader(l string) (header, bool) {
@@ -45,6 +46,7 @@ func parseHeader(l string) (header, bool) {
 		date:   m[1],
 		author: Author{Name: m[3], Email: m[5]},
 		sloppy: m[2] != "  " || m[4] != "  ",
+		tiny:   len(m) > 6 && m[6] != "",
 	}, true
 }
 
@@ -76,6 +78,7 @@ type line struct {
 type group struct {
 	authors []Author
 	date    string
+	tiny    bool
 	lines   []line
 }
 
@@ -129,6 +132,7 @@ func parseGNU(in Input, old, new text) (Entry, []Warning, error) {
 		if e.Date == "" {
 			e.Date = g.date
 		}
+		e.Tiny = e.Tiny || g.tiny
 		for _, a := range g.authors {
 			e.Authors = addAuthor(e.Authors, a)
 		}
@@ -197,7 +201,7 @@ func (r *gnuReader) readHunk(h hunk) ([]group, error) {
 // headerBlock reads the header at i and the co-author lines directly under
 // it, up to end, and skips the blank line that should follow.
 func (r *gnuReader) headerBlock(hd header, i, end int, warn bool) (group, int) {
-	g := group{authors: []Author{hd.author}, date: hd.date}
+	g := group{authors: []Author{hd.author}, date: hd.date, tiny: hd.tiny}
 	i++
 	for ; i < end; i++ {
 		l := r.new[i]

@@ -251,16 +251,33 @@ func TestSeveralChangeLogs(t *testing.T) {
 
 func TestMatchFiles(t *testing.T) {
 	m := MatchFiles(
-		[]string{"modules/foo/*", "src/dfa.c", "lib/x.c", "typo.c", "doc"},
-		[]string{"modules/foo/a", "modules/foo/b", "lib/dfa.c", "lib/x.c", "typ.c", "doc/a.texi", "other.c"})
+		[]string{"modules/foo/*", "src/dfa.c", "lib/x.c", "typo.c", "doc", "unicase/u8.c", "main.c", "t*.h"},
+		[]string{"modules/foo/a", "modules/foo/b", "lib/dfa.c", "lib/x.c", "typ.c", "doc/a.texi", "other.c",
+			"lib/unicase/u8.c", "tests/u8.c", "src/main.c", "tests/main.c"})
 	want := Match{
-		Files:     []string{"modules/foo/a", "modules/foo/b", "lib/dfa.c", "lib/x.c", "doc/a.texi"},
-		Unmatched: []string{"typo.c"},
-		Guessed:   map[string]string{"src/dfa.c": "lib/dfa.c"},
-		Suggest:   map[string]string{"typo.c": "typ.c"},
-		Unnamed:   []string{"typ.c", "other.c"},
+		Files:     []string{"modules/foo/a", "modules/foo/b", "lib/dfa.c", "lib/x.c", "doc/a.texi", "lib/unicase/u8.c"},
+		Unmatched: []string{"typo.c", "main.c", "t*.h"},
+		// unicase/u8.c: the one path that ends so, though two have its
+		// base name; main.c: two paths end so, none is taken.
+		Guessed: map[string]string{"src/dfa.c": "lib/dfa.c", "unicase/u8.c": "lib/unicase/u8.c"},
+		Suggest: map[string]string{"typo.c": "typ.c"},
+		Unnamed: []string{"typ.c", "other.c", "tests/u8.c", "src/main.c", "tests/main.c"},
 	}
 	if diff := cmp.Diff(want, m); diff != "" {
 		t.Errorf("match (-want +got):\n%s", diff)
+	}
+}
+
+// TestTinyChange: "(tiny change)" in a header becomes GNU's trailer, after
+// the co-authors'.
+func TestTinyChange(t *testing.T) {
+	entry := "2026-11-25  Jane Doe  <jane@example.org>  (tiny change)\n\tand Joe Bloggs  <joe@example.org>\n\n\tfoo: fix\n\t* foo.c: Fix.\n"
+	m, err := Derive([]Input{{Path: "ChangeLog", New: []byte(entry)}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "foo: fix\n\n* foo.c: Fix.\n\nCo-authored-by: Joe Bloggs <joe@example.org>\nCopyright-paperwork-exempt: Yes\n"
+	if m.Text != want || m.Author.Name != "Jane Doe" {
+		t.Errorf("text = %q, author %v; want %q", m.Text, m.Author, want)
 	}
 }

@@ -10,17 +10,19 @@ import (
 type Match struct {
 	Files     []string          // changed files that some name matches, in the order named
 	Unmatched []string          // names that match no changed file
-	Guessed   map[string]string // a name in the wrong directory, and the changed file taken for it
+	Guessed   map[string]string // a name that matches no path, and the one changed file it must mean
 	Suggest   map[string]string // for an unmatched name, the changed file it may mean
 	Unnamed   []string          // changed files that no name matches
 }
 
 // MatchFiles matches names (as Entry.Files gives them: paths, glob patterns
 // such as modules/foo/*, directories) against changed paths. It never
-// guesses silently: a name in the wrong directory (src/dfa.c for lib/dfa.c)
-// is matched to the one changed file of the same base name only, and the
-// guess is recorded in Guessed so that the caller can warn; other unmatched
-// names get the closest changed file in Suggest.
+// guesses silently: a name that matches no path is matched to the one
+// changed file whose path ends with it (localename.c for
+// lib/localename.c), else to the one changed file of its base name
+// (src/dfa.c for lib/dfa.c), and the guess is recorded in Guessed so that
+// the caller can warn, or refuse it when the name is a file of its own;
+// other unmatched names get the closest changed file in Suggest.
 func MatchFiles(names, changed []string) Match {
 	m := Match{Guessed: map[string]string{}, Suggest: map[string]string{}}
 	used := map[string]bool{}
@@ -38,7 +40,7 @@ func MatchFiles(names, changed []string) Match {
 		if hit {
 			continue
 		}
-		if g := sameBase(n, changed); g != "" && !used[g] {
+		if g := guessFile(n, changed); g != "" && !used[g] {
 			used[g] = true
 			m.Files = append(m.Files, g)
 			m.Guessed[n] = g
@@ -70,12 +72,24 @@ func matchName(n, p string) bool {
 	return false
 }
 
-// sameBase returns the one changed file with the base name of n, if exactly
-// one has it.
-func sameBase(n string, changed []string) string {
+// guessFile returns the one changed file whose path ends with "/"+n,
+// else the one with the base name of n; "" when none or several have it,
+// and for a pattern.
+func guessFile(n string, changed []string) string {
+	if strings.ContainsAny(n, "*?[") {
+		return ""
+	}
+	if g := only(changed, func(c string) bool { return strings.HasSuffix(c, "/"+n) }); g != "" {
+		return g
+	}
+	return only(changed, func(c string) bool { return path.Base(c) == path.Base(n) })
+}
+
+// only returns the one element of list that ok accepts, or "".
+func only(list []string, ok func(string) bool) string {
 	found := ""
-	for _, c := range changed {
-		if path.Base(c) == path.Base(n) {
+	for _, c := range list {
+		if ok(c) {
 			if found != "" {
 				return ""
 			}

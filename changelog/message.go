@@ -3,6 +3,7 @@ package changelog
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -151,11 +152,17 @@ func (m *Message) compose(opt Options) {
 			b.WriteString("\n")
 		}
 	}
-	if !opt.NoCoAuthorTrailers && len(m.CoAuthors) > 0 {
-		b.WriteString("\n")
+	var trailers []string
+	if !opt.NoCoAuthorTrailers {
 		for _, a := range m.CoAuthors {
-			b.WriteString("Co-authored-by: " + a.String() + "\n")
+			trailers = append(trailers, "Co-authored-by: "+a.String())
 		}
+	}
+	if slices.ContainsFunc(m.Entries, func(e Entry) bool { return e.Tiny }) {
+		trailers = append(trailers, "Copyright-paperwork-exempt: Yes")
+	}
+	if len(trailers) > 0 {
+		b.WriteString("\n" + strings.Join(trailers, "\n") + "\n")
 	}
 	m.Subject = subject
 	m.Text = b.String()

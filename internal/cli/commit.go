@@ -17,6 +17,7 @@ type CommitOptions struct {
 	All        bool
 	Add        bool
 	NoVerify   bool
+	Edit       bool
 }
 
 // NewCmdCommit builds "vcsync commit"; runF replaces the run function in
@@ -35,10 +36,16 @@ change, be tracked (or --add), and have no unsaved changes in Emacs or Vim.
 Modified files the entry does not name are listed and left out (--all
 commits them). The repository's pre-commit and commit-msg hooks run, as for
 git commit (--no-verify skips them). A failure leaves the index, the working
-tree and the refs as they were.`,
+tree and the refs as they were.
+
+--edit opens the message in the editor git would use (GIT_EDITOR,
+core.editor, VISUAL, EDITOR) with the checks' warnings as comment lines;
+the saved text, comments removed, is the message, and an empty one
+abandons the commit.`,
 		Example: `  vcsync commit
   vcsync commit --dry-run
-  vcsync commit --add lib/ChangeLog`,
+  vcsync commit --add lib/ChangeLog
+  vcsync commit --edit`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ChangeLogs = args
 			if runF != nil {
@@ -52,6 +59,7 @@ tree and the refs as they were.`,
 	f.BoolVar(&opts.All, "all", false, "also commit modified tracked files that the entry does not name")
 	f.BoolVar(&opts.Add, "add", false, "add named files that git does not track yet")
 	f.BoolVar(&opts.NoVerify, "no-verify", false, "skip the pre-commit and commit-msg hooks")
+	f.BoolVarP(&opts.Edit, "edit", "e", false, "open the message in git's editor before committing")
 	return cmd
 }
 
@@ -79,6 +87,7 @@ func (opts *CommitOptions) coreOptions() vcsync.CommitOptions {
 		MessageOptions: vcsync.MessageOptions{Dir: opts.Dir, ChangeLogs: opts.ChangeLogs},
 		Author:         opts.Author, All: opts.All, Add: opts.Add, NoVerify: opts.NoVerify,
 		DryRun: opts.DryRun, Runner: opts.runner(), HookOut: opts.IO.ErrOut,
+		Edit: opts.Edit, EditIn: opts.IO.In, EditOut: opts.IO.Out,
 	}
 }
 

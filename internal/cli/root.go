@@ -83,6 +83,7 @@ publishes to.`,
 	root.Flags().BoolVar(&c.All, "all", false, "also commit modified tracked files that the entry does not name")
 	root.Flags().BoolVar(&c.Add, "add", false, "add named files that git does not track yet")
 	root.Flags().BoolVar(&c.NoVerify, "no-verify", false, "skip the pre-commit and commit-msg hooks")
+	root.Flags().BoolVarP(&c.Edit, "edit", "e", false, "open the message in git's editor before committing")
 	pf.register(root)
 	root.AddCommand(
 		NewCmdMessage(g, nil),
@@ -95,6 +96,7 @@ publishes to.`,
 		NewCmdVersion(g),
 		NewCmdTrust(g),
 		NewCmdUntrust(g),
+		NewCmdEntry(g, nil),
 	)
 	// cobra's completion command prints its help, exit 0, for a missing or
 	// unknown shell: a usage error here, as everywhere else.

@@ -19,6 +19,7 @@ func syncRun(cmd *cobra.Command, g *GlobalOptions, c *CommitOptions, f *PushFlag
 	c.ChangeLogs = args
 	popt := f.options(g, nil)
 	copt := c.coreOptions()
+	copt.Notify = func(s string) { g.warn("%s", s) }
 	copt.OnDone = func(res *vcsync.CommitResult) {
 		// Before the pushes start: their lines follow the commit's.
 		for _, w := range res.Warnings {

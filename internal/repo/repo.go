@@ -8,6 +8,7 @@ package repo
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha1"
 	"errors"
 	"fmt"
@@ -212,14 +213,20 @@ func (r *Repo) WorktreeFile(p string) ([]byte, error) {
 	return b, err
 }
 
-// User is the identity git would commit with: user.name and user.email from
-// the repository's config, else the global, else the system one.
-func (r *Repo) User() (name, email string) {
+// Ident is the identity the configuration gives git's author (or, with
+// committer, its committer): author.name and author.email (committer.*),
+// which git 2.22 and later prefer, else user.name and user.email, from the
+// repository's config, else the global, else the system one.
+func (r *Repo) Ident(committer bool) (name, email string) {
 	c, err := r.git.ConfigScoped(config.SystemScope)
 	if err != nil {
 		return "", ""
 	}
-	return c.User.Name, c.User.Email
+	name, email = c.Author.Name, c.Author.Email
+	if committer {
+		name, email = c.Committer.Name, c.Committer.Email
+	}
+	return cmp.Or(name, c.User.Name), cmp.Or(email, c.User.Email)
 }
 
 // Tracked reports whether HEAD holds p.

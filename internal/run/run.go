@@ -64,6 +64,15 @@ type Cmd struct {
 	// ExtraFiles are open files the program inherits, as file descriptors
 	// 3, 4, ...
 	ExtraFiles []*os.File
+	// Stdout, if non-nil, receives the program's stdout as it comes, and
+	// Run returns none: a caller can read a long output while the program
+	// still writes it (vcsync entry reads git's diff so).
+	Stdout io.Writer
+	// Terminal gives the program Stdin, Stdout and Stderr as they are,
+	// nothing captured: an editor draws on the user's terminal, which it
+	// must have itself (a pipe in between makes Vim complain). Its error
+	// then has no stderr.
+	Terminal bool
 }
 
 // Runner runs Cmds. Its zero value, and a nil *Runner, run quietly. One
@@ -119,7 +128,13 @@ func (r *Runner) Run(ctx context.Context, c Cmd) (stdout []byte, err error) {
 	cmd := command(ctx, c)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
-	if c.Stderr != nil {
+	if c.Stdout != nil {
+		cmd.Stdout = c.Stdout
+	}
+	switch {
+	case c.Terminal:
+		cmd.Stderr = c.Stderr
+	case c.Stderr != nil:
 		cmd.Stderr = io.MultiWriter(&errOut, c.Stderr)
 	}
 	start := time.Now()

@@ -443,3 +443,28 @@ func TestAlive(t *testing.T) {
 		t.Errorf("Alive(self) = %v, Alive(1<<30) = %v", Alive(os.Getpid()), Alive(1<<30))
 	}
 }
+
+// TestRunTerminal: with Terminal, the program writes where it is told,
+// its *os.File outputs as they are (an editor needs the terminal), and
+// Run captures nothing.
+func TestRunTerminal(t *testing.T) {
+	testserver.Require(t, "sh")
+	f, err := os.Create(filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var r Runner
+	out, err := r.Run(t.Context(), Cmd{Name: "sh", Args: []string{"-c", "read x; echo \"$x\"; echo err >&2; test -t 1 || ls -l /proc/self/fd/1 >&2"},
+		Stdin: strings.NewReader("typed\n"), Terminal: true, Stdout: f, Stderr: f})
+	if err != nil || len(out) != 0 {
+		t.Fatalf("Run = %q, %v; want nothing captured", out, err)
+	}
+	b, err := os.ReadFile(f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(b); !strings.HasPrefix(got, "typed\nerr\n") || !strings.Contains(got, f.Name()) {
+		t.Errorf("file = %q, want the program's stdout and stderr, its fd 1 the file itself", got)
+	}
+}
