@@ -51,7 +51,10 @@ func envFor(key, remote string) string {
 // classified and never holds the password.
 func (c *client) run(ctx context.Context, what, name string, args ...string) ([]byte, error) {
 	// Group: svn+ssh:// runs ssh, which a timeout must end too.
-	cmd := run.Cmd{Name: name, Env: env(), Group: true}
+	// Dir: never the working tree, whose committed .svn/ could configure
+	// svn; svn reads and writes no file there, given URLs and absolute
+	// paths only.
+	cmd := run.Cmd{Name: name, Env: env(), Group: true, Dir: os.TempDir()}
 	// Never prompt: pushes run in parallel and unattended.
 	cmd.Args = []string{"--non-interactive"}
 	if c.user != "" {
