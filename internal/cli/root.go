@@ -93,6 +93,9 @@ publishes to.`,
 		NewCmdCommit(g, nil),
 		NewCmdDiff(g),
 		NewCmdVersion(g),
+		NewCmdPull(g),
+		NewCmdInit(g),
+		NewCmdMergeChangeLog(g),
 	)
 	// cobra's completion command prints its help, exit 0, for a missing or
 	// unknown shell: a usage error here, as everywhere else.

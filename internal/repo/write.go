@@ -12,6 +12,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 )
 
 // FileState is what a path will hold in the commit: a blob and its mode, or
@@ -121,13 +122,33 @@ func (r *Repo) WriteTree(states []FileState) (plumbing.Hash, error) {
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
+	return r.treeWith(head, states)
+}
+
+// TreeOn stores the tree base with the given paths changed and returns
+// its id, reading and writing only the trees on those paths: for commits
+// that vcsync pull replays onto others.
+func (r *Repo) TreeOn(base plumbing.Hash, states []FileState) (plumbing.Hash, error) {
+	t, err := r.git.TreeObject(base)
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("read tree %s: %w", base, err)
+	}
+	return r.treeWith(t, states)
+}
+
+func (r *Repo) treeWith(t *object.Tree, states []FileState) (plumbing.Hash, error) {
 	changes := map[string]*FileState{}
 	for i := range states {
 		changes[states[i].Path] = &states[i]
 	}
-	h, _, err := r.writeTree(head, changes)
+	h, _, err := r.writeTree(t, changes)
 	return h, err
 }
+
+// Storer is the repository's object store, for the packages that read
+// and write objects of their own (svnconv). Like the Repo, it is for one
+// goroutine at a time.
+func (r *Repo) Storer() storer.EncodedObjectStorer { return r.git.Storer }
 
 // writeTree applies changes (paths relative to t) to t, which may be nil
 // for a new directory. It reports whether the result is empty, so that an
@@ -231,4 +252,12 @@ func (r *Repo) BoolConfigSet(section, key string) (v, ok bool) {
 		return false, true
 	}
 	return false, false
+}
+
+// Blob returns a blob's content.
+func (r *Repo) Blob(h plumbing.Hash) ([]byte, error) { return r.blob(h) }
+
+// WriteBlob stores content as a blob and returns its id.
+func (r *Repo) WriteBlob(content []byte) (plumbing.Hash, error) {
+	return r.writeObject(plumbing.BlobObject, content)
 }
