@@ -249,6 +249,9 @@ func shareConfig(ctx context.Context, r *repo.Repo, opt InitOptions, res *InitRe
 	if len(rs) == 1 {
 		res.Shared = &rs[0]
 		res.Revision = rs[0].Revision
+		if err == nil && AnyFailed(rs) {
+			err = fmt.Errorf("send .vcsync to svn: %s: %w", rs[0].Status, rs[0].Err)
+		}
 	}
 	return err
 }

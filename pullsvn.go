@@ -69,17 +69,15 @@ func (p *puller) svnBase(ctx context.Context, rm backends.Remote, rr backends.Re
 			return svnconv.Base{}, err
 		}
 		for _, rev := range revs {
-			id := rev.Commit
-			if id == "" && known != nil && known.Revision == "r"+strconv.FormatInt(rev.Number, 10) {
-				id = known.Holds
+			if known != nil && known.Revision == "r"+strconv.FormatInt(rev.Number, 10) && p.hasCommit(known.Holds) {
+				// A revision an earlier pull or init converted.
+				return svnconv.Base{Rev: rev.Number, Commit: plumbing.NewHash(known.Holds)}, nil
 			}
+			id := rev.Commit
 			if id == "" {
 				continue
 			}
 			if !p.hasCommit(id) {
-				if rev.Commit == "" {
-					continue // the state is of another clone's history
-				}
 				return svnconv.Base{}, fmt.Errorf("r%d of %s was sent by vcsync from another repository, as commit %s, which this one lacks: "+
 					"fetch it from a mirror that has it (git fetch MIRROR), then pull again", rev.Number, info.Path, short(id))
 			}

@@ -29,9 +29,11 @@ func (b *backend) plan(ctx context.Context, c *client, repo *gogit.Repository, t
 	if err != nil {
 		return nil, err
 	}
-	if head.commit == "" && r.From != "" && r.FromRevision == "r"+strconv.FormatInt(head.rev, 10) {
-		// Someone else's revision, which vcsync pull made into the commit
-		// From: its state says so, as the revision cannot.
+	if r.From != "" && r.FromRevision == "r"+strconv.FormatInt(head.rev, 10) && !local(repo, head.commit) {
+		// A revision that vcsync pull or init --from-svn made into the
+		// commit From: the state says so, where the revision names no
+		// commit of this repository (someone else's, or one sent from
+		// another clone before init).
 		head.commit = r.From
 	}
 	since := b.remote.Options["since"]
@@ -223,4 +225,13 @@ func (b *backend) planSince(ctx context.Context, c *client, repo *gogit.Reposito
 	}
 	p.rev = head.rev
 	return p, nil
+}
+
+// local reports whether id names a commit of repo.
+func local(repo *gogit.Repository, id string) bool {
+	if !plumbing.IsHash(id) {
+		return false
+	}
+	_, err := repo.CommitObject(plumbing.NewHash(id))
+	return err == nil
 }

@@ -88,6 +88,14 @@ func (c *Converter) Convert(ctx context.Context, base Base, to int64, each func(
 		tree = cm.TreeHash
 	}
 	c.root = &dirNode{tree: tree}
+	if tree == emptyTree {
+		// git knows the empty tree without storing it; go-git (and a
+		// push of these commits) needs the object.
+		c.root.tree = plumbing.ZeroHash
+		if _, _, err := write(c.Store, c.root); err != nil {
+			return err
+		}
+	}
 	c.snaps = []snap{{base.Rev, tree}}
 	batch := c.Batch
 	if batch <= 0 {

@@ -103,6 +103,9 @@ func TestConvert(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if _, err := commit.Tree(); err != nil {
+			t.Errorf("r%d: the commit's tree is not stored: %v", rev.Number, err)
+		}
 		if want := exportTree(t, repo, rev.Number); commit.TreeHash.String() != want {
 			t.Errorf("r%d: tree %s, svn export gives %s", rev.Number, commit.TreeHash, want)
 		}
