@@ -15,8 +15,9 @@ import (
 // merge-changelog %O %A %B): it merges base, current and other by the
 // ChangeLog rule and writes the result into current, reporting true. Your
 // side's new entries go first: in a merge or pull, yours is current; in a
-// rebase or cherry-pick (reflogAction, git's GIT_REFLOG_ACTION, says so)
-// git swaps the sides, and yours is other, as gnulib's git-merge-changelog
+// rebase or cherry-pick (git's GIT_REFLOG_ACTION says so, or, since git
+// 2.39 no longer sets it for rebase, the rebase's directory) git swaps the
+// sides, and yours is other, as gnulib's git-merge-changelog
 // knows. When the rule does not apply, current gets git merge-file's line
 // merge, conflict markers and all, and the report is false.
 func MergeChangeLog(ctx context.Context, base, current, other, reflogAction string, runner *run.Runner) (bool, error) {
@@ -29,7 +30,7 @@ func MergeChangeLog(ctx context.Context, base, current, other, reflogAction stri
 		texts[i] = b
 	}
 	local, upstream := texts[1], texts[2]
-	if strings.HasPrefix(reflogAction, "rebase") || strings.HasPrefix(reflogAction, "cherry-pick") {
+	if strings.HasPrefix(reflogAction, "rebase") || strings.HasPrefix(reflogAction, "cherry-pick") || rebasing(ctx, runner) {
 		local, upstream = upstream, local
 	}
 	out, err := changelog.Merge(texts[0], upstream, local)
@@ -50,4 +51,19 @@ func MergeChangeLog(ctx context.Context, base, current, other, reflogAction stri
 		return false, fmt.Errorf("git merge-file: %w", err)
 	}
 	return true, nil
+}
+
+// rebasing reports whether a rebase is under way in the repository of the
+// current directory (where git runs a merge driver).
+func rebasing(ctx context.Context, runner *run.Runner) bool {
+	out, err := runner.Run(ctx, run.Cmd{Name: "git", Args: []string{"rev-parse", "--git-path", "rebase-merge", "--git-path", "rebase-apply"}})
+	if err != nil {
+		return false
+	}
+	for _, p := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+			return true
+		}
+	}
+	return false
 }
