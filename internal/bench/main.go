@@ -66,6 +66,7 @@ var benches = []bench{
 	p3,
 	p4,
 	p5,
+	p10,
 }
 
 // defaultRuns is the number of timed runs of a bench that sets none.
