@@ -63,35 +63,19 @@ type puller struct {
 // by compare-and-swap, after every object is written; then the index and
 // working tree follow, keeping uncommitted changes as git checkout does.
 func Pull(ctx context.Context, opt PullOptions) (*PullResult, error) {
-	r, _, err := openAt(opt.Dir)
+	s, err := openLocked(ctx, opt.Dir, opt.Runner)
 	if err != nil {
 		return nil, err
 	}
-	r.Runner = opt.Runner
-	common, cfgPath, err := r.Dirs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := loadConfigFrom(r, cfgPath)
-	if err != nil {
-		return nil, err
-	}
-	lock, err := state.Acquire(state.Dir(common))
-	if err != nil {
-		return nil, err
-	}
-	defer lock.Release()
-	st, err := state.Load(state.Dir(common))
-	if err != nil {
-		return nil, err
-	}
-	p := &puller{r: r, cfg: cfg, st: st, stateDir: state.Dir(common), opt: opt}
+	defer s.lock.Release()
+	r := s.r
+	p := &puller{r: r, cfg: s.cfg, st: s.st, stateDir: s.stateDir, opt: opt}
 	if !opt.DryRun {
 		if err := p.finishCheckout(ctx); err != nil {
 			return nil, err
 		}
 	}
-	rm, err := primary(cfg)
+	rm, err := primary(s.cfg)
 	if err != nil {
 		return nil, err
 	}

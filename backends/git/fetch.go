@@ -19,19 +19,7 @@ var _ backends.Fetcher = (*backend)(nil)
 // Fetch fetches the remote branch with go-git, over the transport and
 // credentials a push uses, into refs/vcsync/fetch/NAME.
 func (b *backend) Fetch(ctx context.Context, l backends.Local) (string, error) {
-	repo, err := gogit.PlainOpenWithOptions(l.Root, &gogit.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
-	if err != nil {
-		return "", b.errorf(backends.Fatal, "open %s: %v", l.Root, err)
-	}
-	head, err := repo.Head()
-	if err != nil {
-		return "", b.errorf(backends.Fatal, "read HEAD: %v", err)
-	}
-	ref, err := b.remoteRef(repo, l, head.Hash())
-	if err != nil {
-		return "", err
-	}
-	a, err := b.access(ctx, l, repo)
+	repo, ref, a, err := b.reach(ctx, l)
 	if err != nil {
 		return "", err
 	}

@@ -99,7 +99,13 @@ func (r *Repo) hashFiles(ctx context.Context, states []FileState, idx []int) err
 
 // writeObject stores an object with go-git.
 func (r *Repo) writeObject(t plumbing.ObjectType, content []byte) (plumbing.Hash, error) {
-	o := r.git.Storer.NewEncodedObject()
+	return StoreObject(r.git.Storer, t, content)
+}
+
+// StoreObject stores an object of type t in s: for the packages that write
+// objects of their own (svnconv) as the Repo does.
+func StoreObject(s storer.EncodedObjectStorer, t plumbing.ObjectType, content []byte) (plumbing.Hash, error) {
+	o := s.NewEncodedObject()
 	o.SetType(t)
 	w, err := o.Writer()
 	if err != nil {
@@ -111,7 +117,7 @@ func (r *Repo) writeObject(t plumbing.ObjectType, content []byte) (plumbing.Hash
 	if err := w.Close(); err != nil {
 		return plumbing.ZeroHash, err
 	}
-	return r.git.Storer.SetEncodedObject(o)
+	return s.SetEncodedObject(o)
 }
 
 // WriteTree stores the tree of HEAD with the given paths changed and returns
@@ -198,7 +204,7 @@ func (r *Repo) writeTree(t *object.Tree, changes map[string]*FileState) (plumbin
 	for _, e := range entries {
 		nt.Entries = append(nt.Entries, e)
 	}
-	sortTree(nt.Entries)
+	SortTree(nt.Entries)
 	o := r.git.Storer.NewEncodedObject()
 	if err := nt.Encode(o); err != nil {
 		return plumbing.ZeroHash, false, err
@@ -207,9 +213,9 @@ func (r *Repo) writeTree(t *object.Tree, changes map[string]*FileState) (plumbin
 	return h, len(nt.Entries) == 0, err
 }
 
-// sortTree puts entries in git's order, where a directory sorts as if its
+// SortTree puts entries in git's order, where a directory sorts as if its
 // name ended in "/".
-func sortTree(es []object.TreeEntry) {
+func SortTree(es []object.TreeEntry) {
 	key := func(e object.TreeEntry) string {
 		if e.Mode == filemode.Dir {
 			return e.Name + "/"

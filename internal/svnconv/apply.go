@@ -8,9 +8,10 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/vcsync/vcsync/internal/repo"
 )
 
 // apply applies one node of revision rev to the directory; p is its path
@@ -170,7 +171,7 @@ func (c *Converter) raw(e *entry) ([]byte, error) {
 	if e.raw != nil || e.blob.IsZero() {
 		return e.raw, nil
 	}
-	b, err := readBlob(c.Store, e.blob)
+	b, err := repo.ReadBlob(c.Store, e.blob)
 	if err != nil {
 		return nil, err
 	}
@@ -260,6 +261,3 @@ func (c *Converter) copied(ctx context.Context, path string, rev int64) (*entry,
 	}
 	return c.exported(ctx, path, rev)
 }
-
-// emptyBlob is git's id of the empty file.
-var emptyBlob = plumbing.ComputeHash(plumbing.BlobObject, nil)

@@ -1,15 +1,15 @@
 package svnconv
 
 import (
-	"bytes"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+
+	"github.com/vcsync/vcsync/internal/repo"
 )
 
 // An entry is a node of the directory being converted: a directory, or a
@@ -131,7 +131,7 @@ func write(s storer.EncodedObjectStorer, d *dirNode) (h plumbing.Hash, empty boo
 			t.Entries = append(t.Entries, object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h})
 		}
 	}
-	sortTree(t.Entries)
+	repo.SortTree(t.Entries)
 	o := s.NewEncodedObject()
 	if err := t.Encode(o); err != nil {
 		return plumbing.ZeroHash, false, err
@@ -143,48 +143,7 @@ func write(s storer.EncodedObjectStorer, d *dirNode) (h plumbing.Hash, empty boo
 	return d.tree, d.tree == emptyTree, nil
 }
 
-// sortTree puts entries in git's order, where a directory sorts as if its
-// name ended in "/".
-func sortTree(es []object.TreeEntry) {
-	key := func(e object.TreeEntry) string {
-		if e.Mode == filemode.Dir {
-			return e.Name + "/"
-		}
-		return e.Name
-	}
-	sort.Slice(es, func(i, j int) bool { return key(es[i]) < key(es[j]) })
-}
-
 // writeBlob stores content as a blob.
 func writeBlob(s storer.EncodedObjectStorer, content []byte) (plumbing.Hash, error) {
-	o := s.NewEncodedObject()
-	o.SetType(plumbing.BlobObject)
-	o.SetSize(int64(len(content)))
-	w, err := o.Writer()
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	if _, err := w.Write(content); err != nil {
-		return plumbing.ZeroHash, err
-	}
-	if err := w.Close(); err != nil {
-		return plumbing.ZeroHash, err
-	}
-	return s.SetEncodedObject(o)
-}
-
-// readBlob returns a blob's content.
-func readBlob(s storer.EncodedObjectStorer, h plumbing.Hash) ([]byte, error) {
-	b, err := object.GetBlob(s, h)
-	if err != nil {
-		return nil, fmt.Errorf("read blob %s: %w", h, err)
-	}
-	r, err := b.Reader()
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	var buf bytes.Buffer
-	_, err = buf.ReadFrom(r)
-	return buf.Bytes(), err
+	return repo.StoreObject(s, plumbing.BlobObject, content)
 }
