@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/vcsync/vcsync/internal/repo"
 )
 
 // checkoutMarker names the file that says a pull moved a branch and has
@@ -51,8 +53,9 @@ func (p *puller) checkout(ctx context.Context, res *PullResult, to string) error
 
 // finishCheckout completes the checkout of a pull killed after it moved
 // its branch: the index and working tree then still hold the old commit.
-func (p *puller) finishCheckout(ctx context.Context) error {
-	marker := filepath.Join(p.stateDir, checkoutMarker)
+// The caller holds the lock.
+func finishCheckout(ctx context.Context, r *repo.Repo, stateDir string) error {
+	marker := filepath.Join(stateDir, checkoutMarker)
 	b, err := os.ReadFile(marker)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
@@ -65,9 +68,9 @@ func (p *puller) finishCheckout(ctx context.Context) error {
 		return os.Remove(marker)
 	}
 	branch, old, to := f[0], f[1], f[2]
-	out, err := p.r.Git(ctx, nil, "rev-parse", "--verify", "-q", "refs/heads/"+branch)
+	out, err := r.Git(ctx, nil, "rev-parse", "--verify", "-q", "refs/heads/"+branch)
 	if err == nil && strings.TrimSpace(string(out)) == to {
-		if _, err := p.r.Git(ctx, nil, "read-tree", "-m", "-u", old, to); err != nil {
+		if _, err := r.Git(ctx, nil, "read-tree", "-m", "-u", old, to); err != nil {
 			return fmt.Errorf("finish the working tree of an interrupted pull (%s moved to %s): %w", branch, short(to), err)
 		}
 	}

@@ -63,18 +63,13 @@ type puller struct {
 // by compare-and-swap, after every object is written; then the index and
 // working tree follow, keeping uncommitted changes as git checkout does.
 func Pull(ctx context.Context, opt PullOptions) (*PullResult, error) {
-	s, err := openLocked(ctx, opt.Dir, opt.Runner)
+	s, err := openLocked(ctx, opt.Dir, opt.Runner, !opt.DryRun)
 	if err != nil {
 		return nil, err
 	}
 	defer s.lock.Release()
 	r := s.r
 	p := &puller{r: r, cfg: s.cfg, st: s.st, stateDir: s.stateDir, opt: opt}
-	if !opt.DryRun {
-		if err := p.finishCheckout(ctx); err != nil {
-			return nil, err
-		}
-	}
 	rm, err := primary(s.cfg)
 	if err != nil {
 		return nil, err

@@ -96,7 +96,7 @@ func (p *pusher) release() { p.lock.Release() }
 // backend, program missing, URL that cannot be parsed) is found here,
 // before anything is committed or sent.
 func preparePush(ctx context.Context, opt PushOptions) (*pusher, error) {
-	s, err := openLocked(ctx, opt.Dir, opt.Runner)
+	s, err := openLocked(ctx, opt.Dir, opt.Runner, !opt.DryRun)
 	if err != nil {
 		return nil, err
 	}

@@ -21,8 +21,10 @@ type locked struct {
 
 // openLocked opens the repository holding dir, loads its configuration,
 // takes the lock, then reads the state: what another vcsync wrote before
-// we got the lock is what we read.
-func openLocked(ctx context.Context, dir string, runner *run.Runner) (*locked, error) {
+// we got the lock is what we read. With finish, it first completes a pull
+// that was killed between moving its branch and updating the working
+// tree, so that nothing works from that half state.
+func openLocked(ctx context.Context, dir string, runner *run.Runner, finish bool) (*locked, error) {
 	r, cfg, stateDir, err := openConfigured(ctx, dir, runner)
 	if err != nil {
 		return nil, err
@@ -32,6 +34,9 @@ func openLocked(ctx context.Context, dir string, runner *run.Runner) (*locked, e
 		return nil, err
 	}
 	st, err := state.Load(stateDir)
+	if err == nil && finish {
+		err = finishCheckout(ctx, r, stateDir)
+	}
 	if err != nil {
 		lock.Release()
 		return nil, err

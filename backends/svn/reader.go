@@ -121,8 +121,12 @@ func (b *backend) Revisions(ctx context.Context, l backends.Local, from, to int6
 // Dump runs svnrdump dump --incremental over from..to.
 func (b *backend) Dump(ctx context.Context, l backends.Local, from, to int64) ([]byte, error) {
 	c := b.client(l.Runner)
-	return c.run(ctx, fmt.Sprintf("read r%d-r%d", from, to), "svnrdump", "dump", "--quiet", "--incremental",
+	out, err := c.run(ctx, fmt.Sprintf("read r%d-r%d", from, to), "svnrdump", "dump", "--quiet", "--incremental",
 		"-r", fmt.Sprintf("%d:%d", from, to), "--", c.b.url)
+	if err != nil && strings.Contains(err.Error(), "executable file not found") {
+		return nil, b.errorf(backends.Fatal, "svnrdump is not installed (Debian: apt-get install subversion): %v", err)
+	}
+	return out, err
 }
 
 // Export runs svn export of path at rev.
