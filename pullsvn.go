@@ -12,6 +12,7 @@ import (
 	"github.com/vcsync/vcsync/backends"
 	"github.com/vcsync/vcsync/internal/config"
 	"github.com/vcsync/vcsync/internal/repo"
+	"github.com/vcsync/vcsync/internal/run"
 	"github.com/vcsync/vcsync/internal/safefile"
 	"github.com/vcsync/vcsync/internal/svnconv"
 )
@@ -62,6 +63,9 @@ func (p *puller) svn(ctx context.Context, rm backends.Remote, rr backends.Revisi
 // again, the same.
 func (p *puller) svnBase(ctx context.Context, rm backends.Remote, rr backends.RevisionReader, l backends.Local, info backends.RepoInfo) (svnconv.Base, error) {
 	known := p.st.Remotes[rm.Name]
+	if known != nil && known.URL != run.RedactURL(rm.URL) {
+		known = nil // re-pointed: what it knew is of another directory
+	}
 	to, limit := info.Youngest, 64
 	for to > 0 {
 		revs, err := rr.Revisions(ctx, l, 0, to, limit)

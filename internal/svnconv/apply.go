@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -24,6 +25,13 @@ func (c *Converter) apply(ctx context.Context, rev int64, p string, n *node) err
 			return fmt.Errorf("the revision %ss the directory itself: vcsync cannot follow it", n.action)
 		}
 		return nil
+	}
+	for _, part := range strings.Split(p, "/") {
+		if strings.EqualFold(part, ".git") {
+			// git refuses such a path (read-cache.c: verify_path): in a
+			// working tree it would be the repository itself.
+			return fmt.Errorf("a path named .git: git cannot hold it")
+		}
 	}
 	switch n.action {
 	case "delete":

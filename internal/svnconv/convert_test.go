@@ -165,3 +165,33 @@ func exportTree(t *testing.T, repo string, rev int64) string {
 	testserver.Git(t, g, "--work-tree="+dir, "add", "-A", ".")
 	return strings.TrimSpace(testserver.Git(t, g, "write-tree"))
 }
+
+// TestConvertRefusesDotGit: svn may hold a directory named .git, which in
+// a git working tree would be the repository itself: the conversion
+// stops, naming it, rather than write it.
+func TestConvertRefusesDotGit(t *testing.T) {
+	testserver.Require(t, "git", "svn", "svnrdump", "svnadmin", "svnmucc")
+	testserver.Env(t)
+	repo := testserver.SvnRepo(t, filepath.Join(t.TempDir(), "repo"))
+	f := filepath.Join(t.TempDir(), "hook")
+	if err := os.WriteFile(f, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	testserver.Svn(t, "svnmucc", "-m", "A .git.", "mkdir", repo+"/trunk/.GIT", "put", f, repo+"/trunk/.GIT/config")
+	gitDir := t.TempDir()
+	testserver.Git(t, gitDir, "init", "-q")
+	g, err := gogit.PlainOpen(gitDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := svn.New(backends.Remote{Name: "svn", Kind: "svn", URL: repo + "/trunk"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rr, l := b.(backends.RevisionReader), backends.Local{Root: gitDir}
+	c := &svnconv.Converter{Store: g.Storer, Source: svnconv.Bind(rr, l), Dir: "trunk", UUID: "u"}
+	err = c.Convert(context.Background(), svnconv.Base{}, 2, func(svnconv.Commit) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "r2: trunk/.GIT: a path named .git") {
+		t.Fatalf("Convert = %v; want r2 refused for its .git", err)
+	}
+}

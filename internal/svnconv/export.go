@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
@@ -48,6 +49,9 @@ func (c *Converter) fromDisk(p string) (*entry, error) {
 			return nil, err
 		}
 		for _, de := range des {
+			if strings.EqualFold(de.Name(), ".git") {
+				return nil, fmt.Errorf("%s: a path named .git: git cannot hold it", filepath.Join(p, de.Name()))
+			}
 			e, err := c.fromDisk(filepath.Join(p, de.Name()))
 			if err != nil {
 				return nil, err
