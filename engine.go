@@ -135,7 +135,7 @@ func (e *engine) pushOne(ctx context.Context, t target, head, branch string) Rem
 	delay := e.p.opt.Backoff
 	for {
 		res.Attempts++
-		r, err := e.attempt(ctx, t, branch, backends.Range{From: known.Holds, To: head, FollowTags: t.remote.Options["followtags"] == "true"})
+		r, err := e.attempt(ctx, t, branch, backends.Range{From: known.Holds, FromRevision: known.Revision, To: head, FollowTags: t.remote.Options["followtags"] == "true"})
 		if err == nil {
 			res.Status, res.Revision, res.Err, res.rewritten = r.Status, r.Revision, nil, r.Rewritten
 			res.Duration = time.Since(start)

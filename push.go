@@ -111,36 +111,17 @@ func newScratch() (string, error) {
 // backend, program missing, URL that cannot be parsed) is found here,
 // before anything is committed or sent.
 func preparePush(ctx context.Context, opt PushOptions) (*pusher, error) {
-	r, _, err := openAt(opt.Dir)
+	s, err := openLocked(ctx, opt.Dir, opt.Runner, !opt.DryRun)
 	if err != nil {
-		return nil, err
-	}
-	r.Runner = opt.Runner
-	common, cfgPath, err := r.Dirs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := loadConfigFrom(ctx, r, cfgPath)
-	if err != nil {
-		return nil, err
-	}
-	// The lock first, then the state: what another vcsync wrote before we
-	// got the lock is what we read.
-	lock, err := state.Acquire(state.Dir(common))
-	if err != nil {
-		return nil, err
-	}
-	st, err := state.Load(state.Dir(common))
-	if err != nil {
-		lock.Release()
 		return nil, err
 	}
 	scratch, err := newScratch()
 	if err != nil {
-		lock.Release()
+		s.lock.Release()
 		return nil, err
 	}
-	p := &pusher{r: r, cfg: cfg, stateDir: state.Dir(common), st: st, lock: lock, scratch: scratch, opt: opt}
+	p := &pusher{r: s.r, cfg: s.cfg, stateDir: s.stateDir, st: s.st, lock: s.lock, scratch: scratch, opt: opt}
+	cfg := s.cfg
 	if p.opt.Jobs <= 0 {
 		p.opt.Jobs = cfg.Jobs
 	}

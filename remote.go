@@ -201,20 +201,11 @@ type StatusOptions struct {
 // Status reads the configuration, the state and the local history. Only
 // with Fetch does it contact the remotes, in parallel.
 func Status(ctx context.Context, opt StatusOptions) ([]RemoteStatus, error) {
-	dir := opt.Dir
-	r, _, err := openAt(dir)
+	r, cfg, stateDir, err := openConfigured(ctx, opt.Dir, nil)
 	if err != nil {
 		return nil, err
 	}
-	common, cfgPath, err := r.Dirs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := loadConfigFrom(ctx, r, cfgPath)
-	if err != nil {
-		return nil, err
-	}
-	st, err := state.Load(state.Dir(common))
+	st, err := state.Load(stateDir)
 	if err != nil {
 		return nil, err
 	}

@@ -70,6 +70,11 @@ type Range struct {
 	From       string
 	To         string
 	FollowTags bool // also push the annotated tags that point into the range
+
+	// FromRevision is From in the remote's terms, as the state recorded
+	// it ("r12"): where vcsync pull made a foreign svn revision into the
+	// commit From, the revision itself cannot say so.
+	FromRevision string
 }
 
 // Status is how a push ended.

@@ -103,7 +103,7 @@ func definedNames(changes []FileChange, dir string) map[string]map[string]bool {
 	for _, c := range changes {
 		set := map[string]bool{}
 		for _, t := range [][]string{c.Old, c.New} {
-			if rd := readerFor(c.Path, firstLine(t)); rd != nil && t != nil {
+			if rd := readerFor(c.Path, firstOf(t)); rd != nil && t != nil {
 				for _, s := range rd.spans(t) {
 					for _, n := range s.names {
 						set[n] = true
@@ -116,7 +116,8 @@ func definedNames(changes []FileChange, dir string) map[string]map[string]bool {
 	return out
 }
 
-func firstLine(t []string) string {
+// firstOf is the first line of a file's text, "" for none.
+func firstOf(t []string) string {
 	if len(t) == 0 {
 		return ""
 	}

@@ -133,8 +133,8 @@ func TestCheckMissing(t *testing.T) {
 }
 
 // TestDivergedSaysWhatToDo: someone else committed to the directory after
-// vcsync: rejected, and the error says how to bring their revision in and
-// which --since to push with.
+// vcsync: rejected, and the error says how to bring their revision in:
+// vcsync pull.
 func TestDivergedSaysWhatToDo(t *testing.T) {
 	w := newWorld(t)
 	w.write(t, map[string]string{"a": "a\n"})
@@ -145,8 +145,7 @@ func TestDivergedSaysWhatToDo(t *testing.T) {
 	next := w.commit(t, "B.")
 	_, err := w.push(t, remote(w.trunk), backends.Range{To: next})
 	want := "was committed by someone else after vcsync's r2 (" + short(first) + "); vcsync never forces. " +
-		"Make their change a git commit on " + short(first) + " (svn diff -r 2:3 " + w.trunk + " | git apply, then git commit), " +
-		"put your new commits after it (git rebase -i), then push with --since THAT_COMMIT: its tree is r3's"
+		"Run vcsync pull: it makes their revisions commits and puts yours on top; then push again"
 	if backends.ClassOf(err) != backends.Rejected || err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("push after their commit: %v (class %v); want rejected, saying %q", err, backends.ClassOf(err), want)
 	}

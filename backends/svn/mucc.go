@@ -31,6 +31,36 @@ var committed = regexp.MustCompile(`(?m)^r(\d+) committed`)
 // content is a temporary file: svnmucc reads at most one from stdin, and
 // stdin carries the password.
 func (c *client) commit(ctx context.Context, s storer.EncodedObjectStorer, tmp string, base int64, cm *object.Commit, ed *edit) (int64, error) {
+	rev, err := c.commitOnce(ctx, s, tmp, base, cm, ed)
+	if err != nil && strings.Contains(err.Error(), "E160020") {
+		// "Path already exists": svn has empty directories, which git
+		// cannot hold, so a directory new to git may be there already.
+		// Without those mkdirs, once; anything else is someone's change.
+		if pruned, ok := c.withoutEmptyDirs(ctx, base, ed); ok {
+			return c.commitOnce(ctx, s, tmp, base, cm, pruned)
+		}
+	}
+	return rev, err
+}
+
+// withoutEmptyDirs returns ed without the mkdirs of directories that are
+// there, empty, at revision base; ok is false when there is none.
+func (c *client) withoutEmptyDirs(ctx context.Context, base int64, ed *edit) (*edit, bool) {
+	out := &edit{rms: ed.rms}
+	for _, o := range ed.rest {
+		if o.verb == "mkdir" {
+			list, err := c.run(ctx, "list "+o.path, "svn", "list", "--", c.url(o.path)+"@"+strconv.FormatInt(base, 10))
+			if err == nil && strings.TrimSpace(string(list)) == "" {
+				continue
+			}
+		}
+		out.rest = append(out.rest, o)
+	}
+	return out, len(out.rest) < len(ed.rest)
+}
+
+// commitOnce makes the revision of ed.
+func (c *client) commitOnce(ctx context.Context, s storer.EncodedObjectStorer, tmp string, base int64, cm *object.Commit, ed *edit) (int64, error) {
 	dir, err := os.MkdirTemp(tmp, "r")
 	if err != nil {
 		return 0, c.b.errorf(backends.Fatal, "%v", err)

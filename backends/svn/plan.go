@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sort"
+	"strconv"
 
 	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -23,10 +24,17 @@ type plan struct {
 // plan asks the repository what the directory holds and decides what to
 // send to make it hold to. What the directory holds comes from the
 // repository alone, never from vcsync's state: Range.From is not needed.
-func (b *backend) plan(ctx context.Context, c *client, repo *gogit.Repository, to *object.Commit) (*plan, error) {
+func (b *backend) plan(ctx context.Context, c *client, repo *gogit.Repository, to *object.Commit, r backends.Range) (*plan, error) {
 	head, err := c.youngest(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if r.From != "" && r.FromRevision == "r"+strconv.FormatInt(head.rev, 10) && !local(repo, head.commit) {
+		// A revision that vcsync pull or init --from-svn made into the
+		// commit From: the state says so, where the revision names no
+		// commit of this repository (someone else's, or one sent from
+		// another clone before init).
+		head.commit = r.From
 	}
 	since := b.remote.Options["since"]
 	if head.commit != "" {
@@ -59,9 +67,8 @@ func (b *backend) plan(ctx context.Context, c *client, repo *gogit.Repository, t
 		return nil, err
 	case ok:
 		return nil, b.errorf(backends.Rejected, "diverged: r%d, the last revision of %s, was committed by someone else after vcsync's r%d (%s); vcsync never forces. "+
-			"Make their change a git commit on %s (svn diff -r %d:%d %s | git apply, then git commit), put your new commits after it (git rebase -i), "+
-			"then push with --since THAT_COMMIT: its tree is r%d's",
-			head.rev, b.url, last.rev, short(last.commit), short(last.commit), last.rev, head.rev, b.url, head.rev)
+			"Run vcsync pull: it makes their revisions commits and puts yours on top; then push again",
+			head.rev, b.url, last.rev, short(last.commit))
 	}
 	return nil, b.errorf(backends.Rejected, "%s is not empty, and vcsync never pushed to it: push with --since COMMIT, naming the local commit whose tree it holds (r%d), to send only what follows that commit",
 		b.url, head.rev)
@@ -83,7 +90,7 @@ func (b *backend) planFrom(repo *gogit.Repository, head pushed, to *object.Commi
 		return &plan{rev: head.rev}, nil, nil
 	}
 	diverged := func(why string) error {
-		return b.errorf(backends.Rejected, "diverged: r%d, the last revision of %s, holds %s, %s; sending %s would not follow it: update your branch from it first (vcsync never forces)",
+		return b.errorf(backends.Rejected, "diverged: r%d, the last revision of %s, holds %s, %s; sending %s would not follow it: update your branch from it first: vcsync pull (vcsync never forces)",
 			head.rev, b.url, short(head.commit), why, short(to.Hash.String()))
 	}
 	if !plumbing.IsHash(head.commit) {
@@ -218,4 +225,13 @@ func (b *backend) planSince(ctx context.Context, c *client, repo *gogit.Reposito
 	}
 	p.rev = head.rev
 	return p, nil
+}
+
+// local reports whether id names a commit of repo.
+func local(repo *gogit.Repository, id string) bool {
+	if !plumbing.IsHash(id) {
+		return false
+	}
+	_, err := repo.CommitObject(plumbing.NewHash(id))
+	return err == nil
 }

@@ -26,7 +26,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 		return backends.Result{}, err
 	}
 	c := b.client(l)
-	p, err := b.plan(ctx, c, repo, to)
+	p, err := b.plan(ctx, c, repo, to, r)
 	if err != nil {
 		return backends.Result{}, err
 	}

@@ -20,8 +20,8 @@ import (
 // compare exports the directory at revision rev and compares it with tree:
 // the same paths, kinds, contents, executable bits and link targets. It
 // returns the first difference, "" if there is none. A directory that svn
-// has empty is a difference: git cannot hold it, and a later mkdir there
-// would fail.
+// has empty is none: git cannot hold it (a later push that adds a file
+// there finds it made already).
 func (b *backend) compare(ctx context.Context, c *client, s storer.EncodedObjectStorer, rev int64, tree *object.Tree) (string, error) {
 	tmp, err := os.MkdirTemp("", "vcsync-svn-since-")
 	if err != nil {
@@ -58,6 +58,9 @@ func (b *backend) compare(ctx context.Context, c *client, s storer.EncodedObject
 		}
 		rel = filepath.ToSlash(rel)
 		e, ok := want[rel]
+		if !ok && d.IsDir() && emptyDir(p) {
+			return fs.SkipDir // git cannot hold an empty directory: no difference
+		}
 		if !ok {
 			diff = rel + " is in svn, not in the commit"
 			return fs.SkipAll
@@ -128,4 +131,18 @@ func same(s storer.EncodedObjectStorer, p string, d fs.DirEntry, e object.TreeEn
 		return "the content differs", nil
 	}
 	return "", nil
+}
+
+// emptyDir reports whether the directory p holds nothing but empty
+// directories.
+func emptyDir(p string) bool {
+	empty := true
+	filepath.WalkDir(p, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			empty = false
+			return fs.SkipAll
+		}
+		return nil
+	})
+	return empty
 }

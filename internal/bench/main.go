@@ -67,6 +67,7 @@ var benches = []bench{
 	p4,
 	p5,
 	p11,
+	p10,
 }
 
 // defaultRuns is the number of timed runs of a bench that sets none.

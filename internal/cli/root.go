@@ -97,6 +97,9 @@ publishes to.`,
 		NewCmdTrust(g),
 		NewCmdUntrust(g),
 		NewCmdEntry(g, nil),
+		NewCmdPull(g),
+		NewCmdInit(g),
+		NewCmdMergeChangeLog(g),
 	)
 	// cobra's completion command prints its help, exit 0, for a missing or
 	// unknown shell: a usage error here, as everywhere else.

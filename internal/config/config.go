@@ -40,6 +40,12 @@ type Config struct {
 	FromGit bool
 
 	part bool // LoadPart: skip the checks that need the whole configuration
+	// AuthorsFile maps svn users to git identities for vcsync pull
+	// (git-svn's "user = Name <email>"); AuthorsShared says that the
+	// committed .vcsync set it, which may then name only a file inside the
+	// working tree.
+	AuthorsFile   string
+	AuthorsShared bool
 }
 
 // File is one configuration file; Name is how errors name it.
@@ -59,7 +65,7 @@ const MaxShared = 1 << 20
 
 // Known keys, lower-cased as git compares them.
 var (
-	globalKeys = []string{"jobs", "primary", "timeout", "retries", "hookcheck", "hookmirror", "hookstrict", "coauthortrailers"}
+	globalKeys = []string{"jobs", "primary", "timeout", "retries", "hookcheck", "hookmirror", "hookstrict", "coauthortrailers", "authorsfile"}
 	remoteKeys = []string{"backend", "url", "branch", "command", "followtags", "history", "since"}
 	nameRe     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 )
@@ -165,6 +171,11 @@ func (c *Config) global(t text, s *format.Section) error {
 			}
 		case "primary":
 			c.Primary = o.Value
+		case "authorsfile":
+			if o.Value == "" {
+				return bad("expected the path of a file of \"user = Name <email>\" lines")
+			}
+			c.AuthorsFile, c.AuthorsShared = o.Value, t.name == ".vcsync"
 		case "hookcheck", "hookmirror", "hookstrict", "coauthortrailers":
 			b, ok := parseBool(o.Value)
 			if !ok {

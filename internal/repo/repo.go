@@ -22,6 +22,7 @@ import (
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -188,8 +189,11 @@ func blobID(b []byte) plumbing.Hash {
 	return h
 }
 
-func (r *Repo) blob(h plumbing.Hash) ([]byte, error) {
-	b, err := r.git.BlobObject(h)
+func (r *Repo) blob(h plumbing.Hash) ([]byte, error) { return ReadBlob(r.git.Storer, h) }
+
+// ReadBlob returns the content of the blob h of s.
+func ReadBlob(s storer.EncodedObjectStorer, h plumbing.Hash) ([]byte, error) {
+	b, err := object.GetBlob(s, h)
 	if err != nil {
 		return nil, fmt.Errorf("read blob %s: %w", h, err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 )
 
 // FileState is what a path will hold in the commit: a blob and its mode, or
@@ -98,7 +99,13 @@ func (r *Repo) hashFiles(ctx context.Context, states []FileState, idx []int) err
 
 // writeObject stores an object with go-git.
 func (r *Repo) writeObject(t plumbing.ObjectType, content []byte) (plumbing.Hash, error) {
-	o := r.git.Storer.NewEncodedObject()
+	return StoreObject(r.git.Storer, t, content)
+}
+
+// StoreObject stores an object of type t in s: for the packages that write
+// objects of their own (svnconv) as the Repo does.
+func StoreObject(s storer.EncodedObjectStorer, t plumbing.ObjectType, content []byte) (plumbing.Hash, error) {
+	o := s.NewEncodedObject()
 	o.SetType(t)
 	w, err := o.Writer()
 	if err != nil {
@@ -110,7 +117,7 @@ func (r *Repo) writeObject(t plumbing.ObjectType, content []byte) (plumbing.Hash
 	if err := w.Close(); err != nil {
 		return plumbing.ZeroHash, err
 	}
-	return r.git.Storer.SetEncodedObject(o)
+	return s.SetEncodedObject(o)
 }
 
 // WriteTree stores the tree of HEAD with the given paths changed and returns
@@ -121,13 +128,33 @@ func (r *Repo) WriteTree(states []FileState) (plumbing.Hash, error) {
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
+	return r.treeWith(head, states)
+}
+
+// TreeOn stores the tree base with the given paths changed and returns
+// its id, reading and writing only the trees on those paths: for commits
+// that vcsync pull replays onto others.
+func (r *Repo) TreeOn(base plumbing.Hash, states []FileState) (plumbing.Hash, error) {
+	t, err := r.git.TreeObject(base)
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("read tree %s: %w", base, err)
+	}
+	return r.treeWith(t, states)
+}
+
+func (r *Repo) treeWith(t *object.Tree, states []FileState) (plumbing.Hash, error) {
 	changes := map[string]*FileState{}
 	for i := range states {
 		changes[states[i].Path] = &states[i]
 	}
-	h, _, err := r.writeTree(head, changes)
+	h, _, err := r.writeTree(t, changes)
 	return h, err
 }
+
+// Storer is the repository's object store, for the packages that read
+// and write objects of their own (svnconv). Like the Repo, it is for one
+// goroutine at a time.
+func (r *Repo) Storer() storer.EncodedObjectStorer { return r.git.Storer }
 
 // writeTree applies changes (paths relative to t) to t, which may be nil
 // for a new directory. It reports whether the result is empty, so that an
@@ -177,7 +204,7 @@ func (r *Repo) writeTree(t *object.Tree, changes map[string]*FileState) (plumbin
 	for _, e := range entries {
 		nt.Entries = append(nt.Entries, e)
 	}
-	sortTree(nt.Entries)
+	SortTree(nt.Entries)
 	o := r.git.Storer.NewEncodedObject()
 	if err := nt.Encode(o); err != nil {
 		return plumbing.ZeroHash, false, err
@@ -186,9 +213,9 @@ func (r *Repo) writeTree(t *object.Tree, changes map[string]*FileState) (plumbin
 	return h, len(nt.Entries) == 0, err
 }
 
-// sortTree puts entries in git's order, where a directory sorts as if its
+// SortTree puts entries in git's order, where a directory sorts as if its
 // name ended in "/".
-func sortTree(es []object.TreeEntry) {
+func SortTree(es []object.TreeEntry) {
 	key := func(e object.TreeEntry) string {
 		if e.Mode == filemode.Dir {
 			return e.Name + "/"
@@ -231,4 +258,12 @@ func (r *Repo) BoolConfigSet(section, key string) (v, ok bool) {
 		return false, true
 	}
 	return false, false
+}
+
+// Blob returns a blob's content.
+func (r *Repo) Blob(h plumbing.Hash) ([]byte, error) { return r.blob(h) }
+
+// WriteBlob stores content as a blob and returns its id.
+func (r *Repo) WriteBlob(content []byte) (plumbing.Hash, error) {
+	return r.writeObject(plumbing.BlobObject, content)
 }

@@ -1,0 +1,148 @@
+package cli
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/spf13/cobra"
+	"github.com/vcsync/vcsync"
+	"github.com/vcsync/vcsync/backends/all"
+)
+
+// NewCmdPull builds "vcsync pull".
+func NewCmdPull(g *GlobalOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "pull",
+		Short: "Bring the primary remote's new commits into the branch",
+		Long: `Bring the primary remote's new commits into the current branch. From
+Subversion, each revision someone else made becomes one commit (its log,
+author and date; the same commit id for everyone who pulls it); from git,
+the remote branch is fetched. Your commits that no remote has yet are then
+replayed on top, a ChangeLog's new entries above the pulled ones. A commit
+that a remote has is never rewritten: vcsync stops and says why.`,
+		Example: `  vcsync pull
+  vcsync pull --dry-run`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			res, err := vcsync.Pull(cmd.Context(), vcsync.PullOptions{Dir: g.Dir, DryRun: g.DryRun, Runner: g.runner(), Registry: all.Registry()})
+			if err != nil {
+				return err
+			}
+			if g.JSON {
+				return g.printJSON(pullJSON(res))
+			}
+			printPull(g, res)
+			return nil
+		},
+	}
+}
+
+// printPull prints one line per commit pulled and replayed, then where the
+// branch is.
+func printPull(g *GlobalOptions, res *vcsync.PullResult) {
+	if g.Quiet {
+		return
+	}
+	would := ""
+	if res.DryRun {
+		would = "would "
+	}
+	for _, c := range res.Foreign {
+		fmt.Fprintf(g.IO.Out, "%spull %s\n", would, join(c.Revision, shortID(c.ID), c.Subject))
+	}
+	for _, c := range res.Replayed {
+		to := ""
+		if c.New != "" {
+			to = "-> " + shortID(c.New)
+		}
+		fmt.Fprintf(g.IO.Out, "%sreplay %s\n", would, join(shortID(c.Old), to, c.Subject))
+	}
+	switch {
+	case res.DryRun:
+	case res.To == res.From:
+		fmt.Fprintf(g.IO.Out, "%s is up to date with %s\n", res.Branch, res.Remote)
+	default:
+		fmt.Fprintf(g.IO.Out, "%s: %s..%s\n", res.Branch, shortID(res.From), shortID(res.To))
+	}
+}
+
+func shortID(id string) string { return id[:min(len(id), 12)] }
+
+// join joins the words that are not empty.
+func join(words ...string) string {
+	s := ""
+	for _, w := range words {
+		if w != "" && s != "" {
+			s += " "
+		}
+		s += w
+	}
+	return s
+}
+
+// pullJSON is pull --json's document.
+func pullJSON(res *vcsync.PullResult) map[string]any {
+	pulled := []map[string]string{}
+	for _, c := range res.Foreign {
+		pulled = append(pulled, map[string]string{"revision": c.Revision, "id": c.ID, "subject": c.Subject})
+	}
+	replayed := []map[string]string{}
+	for _, c := range res.Replayed {
+		replayed = append(replayed, map[string]string{"old": c.Old, "new": c.New, "subject": c.Subject})
+	}
+	return map[string]any{"remote": res.Remote, "backend": res.Backend, "branch": res.Branch, "from": res.From, "to": res.To,
+		"pulled": pulled, "replayed": replayed, "dry_run": res.DryRun}
+}
+
+// NewCmdInit builds "vcsync init --from-svn".
+func NewCmdInit(g *GlobalOptions) *cobra.Command {
+	var opt vcsync.InitOptions
+	var since string
+	cmd := &cobra.Command{
+		Use:   "init --from-svn URL [DIR]",
+		Short: "Make a git repository from a Subversion directory",
+		Long: `Make a git repository from a Subversion directory (.../trunk): one commit per
+revision (its log, author and date), the svn remote configured as primary
+in .git/config (in a committed .vcsync, sent to svn at once, with --shared),
+and vcsync's state set so that the next vcsync makes exactly one new svn
+revision. --since REV starts from that revision's tree.`,
+		Example: `  vcsync init --from-svn svn://svn.example.org/proj/trunk proj
+  vcsync init --from-svn file:///srv/svn/proj/trunk --since 4000 --authors-file authors.txt`,
+		Args: usageArgs(cobra.RangeArgs(0, 1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opt.URL == "" {
+				return &FlagError{Err: fmt.Errorf("init needs --from-svn URL")}
+			}
+			if since != "" {
+				n, err := strconv.ParseInt(since, 10, 64)
+				if err != nil || n < 1 {
+					return &FlagError{Err: fmt.Errorf("--since %q: expected a revision number, 1 or more", since)}
+				}
+				opt.Since = n
+			}
+			if len(args) == 1 {
+				opt.Dir = args[0]
+			}
+			opt.Runner, opt.Registry = g.runner(), all.Registry()
+			res, err := vcsync.InitFromSvn(cmd.Context(), opt)
+			if err != nil {
+				return err
+			}
+			if g.JSON {
+				return g.printJSON(map[string]any{"dir": res.Dir, "branch": res.Branch, "commits": res.Commits,
+					"head": res.Head, "revision": res.Revision, "shared": res.Shared != nil})
+			}
+			if !g.Quiet {
+				fmt.Fprintf(g.IO.Out, "%s: %d commit(s), branch %s at %s (%s); remote %s is primary\n",
+					res.Dir, res.Commits, res.Branch, shortID(res.Head), res.Revision, opt.Remote)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&opt.URL, "from-svn", "", "the Subversion directory to start from (`URL`)")
+	cmd.Flags().StringVar(&since, "since", "", "start from the tree of revision `REV`, not the whole history")
+	cmd.Flags().BoolVar(&opt.Shared, "shared", false, "configure the remote in .vcsync, committed and sent to svn")
+	cmd.Flags().StringVar(&opt.AuthorsFile, "authors-file", "", "map svn users to git identities (`FILE` of \"user = Name <email>\" lines)")
+	cmd.Flags().StringVar(&opt.Remote, "name", "svn", "the remote's `NAME`")
+	return cmd
+}
