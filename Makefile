@@ -14,7 +14,7 @@ deps:
 	@scripts/deps.sh
 
 test: deps
-	$(GO) test -race ./...
+	$(GO) test -race -timeout 30m ./...
 
 bench:
 	GO=$(GO) $(GO) run ./internal/bench $(BENCHFLAGS)

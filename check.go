@@ -44,6 +44,9 @@ func (c *checker) files() (files, warnings []string, err error) {
 	// symbolic link, for --add to commit and push.
 	var named []string
 	for _, n := range c.m.Files {
+		if slices.Contains(c.m.ChangeLogs, n) {
+			continue // an entry may name its ChangeLog (a typo fixed in an old entry): committed anyway
+		}
 		if err := c.r.VerifyPath(n); err != nil {
 			problems = append(problems, fmt.Sprintf("%s: names %v; refused", c.m.FileSource[n], err))
 			continue
@@ -100,7 +103,7 @@ func (c *checker) files() (files, warnings []string, err error) {
 		if c.opt.All {
 			files = append(files, match.Unnamed...)
 		} else {
-			warnings = append(warnings, fmt.Sprintf("modified, but named by no entry, so not committed: %s (vcsync commit --all commits them)", strings.Join(match.Unnamed, " ")))
+			warnings = append(warnings, fmt.Sprintf("modified, but named by no entry, so not committed: %s (vcsync commit --all commits them)", someNames(match.Unnamed, 8)))
 		}
 	}
 	return files, warnings, nil

@@ -160,12 +160,15 @@ func (e *NoEntryError) SyncNote() string {
 }
 
 // files names the first few changed files.
-func (e *NoEntryError) files() string {
-	const shown = 3
-	if len(e.Changed) <= shown {
-		return strings.Join(e.Changed, " ")
+func (e *NoEntryError) files() string { return someNames(e.Changed, 3) }
+
+// someNames joins the first shown names, and says how many more there are:
+// a warning about a whole tree's changes must stay readable.
+func someNames(names []string, shown int) string {
+	if len(names) <= shown {
+		return strings.Join(names, " ")
 	}
-	return fmt.Sprintf("%s (and %d more)", strings.Join(e.Changed[:shown], " "), len(e.Changed)-shown)
+	return fmt.Sprintf("%s (and %d more)", strings.Join(names[:shown], " "), len(names)-shown)
 }
 
 // noEntry is the error of a commit without a new entry: a NoEntryError
