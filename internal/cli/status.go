@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -158,7 +159,7 @@ func stateWords(s vcsync.RemoteStatus) string {
 		if s.Foreign > 0 {
 			return fmt.Sprintf("diverged: has %d %s you lack, lacks %d commit(s): %s", s.Foreign, theirs, s.Missing, todo)
 		}
-		return s.Err.Error()
+		return own(s)
 	case vcsync.StateUnknown:
 		switch {
 		case s.Missing > 0:
@@ -168,7 +169,13 @@ func stateWords(s vcsync.RemoteStatus) string {
 		}
 		return fmt.Sprintf("never pushed (%v)", s.Err)
 	}
-	return "cannot ask it: " + s.Err.Error()
+	return "cannot ask it: " + own(s)
+}
+
+// own is the remote's error without the "remote NAME: " the line starts
+// with already.
+func own(s vcsync.RemoteStatus) string {
+	return strings.TrimPrefix(s.Err.Error(), "remote "+s.Name+": ")
 }
 
 func short(id string) string {
