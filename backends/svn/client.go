@@ -3,6 +3,7 @@ package svn
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 
@@ -34,7 +35,15 @@ func (b *backend) client(l backends.Local) *client {
 // letters and digits as "_"), else KEY, as the git backend reads its tokens:
 // remotes on different servers need different passwords.
 func envFor(key, remote string) string {
-	name := strings.Map(func(r rune) rune {
+	if v := os.Getenv(key + "_" + envName(remote)); v != "" {
+		return v
+	}
+	return os.Getenv(key)
+}
+
+// envName is a remote's name as it ends an environment variable's name.
+func envName(remote string) string {
+	return strings.Map(func(r rune) rune {
 		switch {
 		case 'a' <= r && r <= 'z':
 			return r - 'a' + 'A'
@@ -43,10 +52,21 @@ func envFor(key, remote string) string {
 		}
 		return '_'
 	}, remote)
-	if v := os.Getenv(key + "_" + name); v != "" {
-		return v
+}
+
+// authHint says where vcsync takes svn credentials from, for an auth
+// error: svn's own "Can't get username or password" names nothing the user
+// can set (issue 14). Never a prompt: svn runs with --non-interactive.
+func (c *client) authHint() string {
+	if strings.HasPrefix(c.b.url, "svn+ssh://") {
+		return "svn+ssh:// logs in with ssh: load the key into ssh-agent (ssh-add), or name it in ~/.ssh/config"
 	}
-	return os.Getenv(key)
+	name := envName(c.b.remote.Name)
+	vars := fmt.Sprintf("VCSYNC_SVN_USERNAME and VCSYNC_SVN_PASSWORD (or VCSYNC_SVN_USERNAME_%s and VCSYNC_SVN_PASSWORD_%s)", name, name)
+	if c.user != "" || c.pass != "" {
+		return "the server refused the credentials of " + vars
+	}
+	return "set " + vars + " in the environment: vcsync never prompts"
 }
 
 // run runs svn or svnmucc with args after the options every call needs, and
@@ -73,7 +93,12 @@ func (c *client) run(ctx context.Context, what, name string, args ...string) ([]
 	cmd.Args = append(cmd.Args, args...)
 	out, err := c.runner.Run(ctx, cmd)
 	if err != nil {
-		return out, c.b.errorf(classify(ctx, err), "%s: %s", what, run.Redact(brief(name, err), c.pass))
+		class := classify(ctx, err)
+		msg := run.Redact(brief(name, err), c.pass)
+		if class == backends.Auth {
+			msg += ": " + c.authHint()
+		}
+		return out, c.b.errorf(class, "%s: %s", what, msg)
 	}
 	return out, nil
 }
