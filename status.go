@@ -158,16 +158,21 @@ func (a asker) ask(ctx context.Context, rm backends.Remote, known state.Remote, 
 		}
 		return
 	}
+	s.State = stateOf(s.Missing, s.Foreign)
+}
+
+// stateOf names the state of a remote that lacks missing commits and holds
+// foreign ones the branch lacks.
+func stateOf(missing, foreign int) string {
 	switch {
-	case s.Foreign > 0 && s.Missing > 0:
-		s.State = StateDiverged
-	case s.Foreign > 0:
-		s.State = StateBehind
-	case s.Missing > 0:
-		s.State = StateLacks
-	default:
-		s.State = StateUpToDate
+	case foreign > 0 && missing > 0:
+		return StateDiverged
+	case foreign > 0:
+		return StateBehind
+	case missing > 0:
+		return StateLacks
 	}
+	return StateUpToDate
 }
 
 // failed records an error: a Rejected one is the backend saying the remote
