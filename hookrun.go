@@ -86,9 +86,11 @@ func HookRun(ctx context.Context, opt HookOptions) ([]RemoteResult, error) {
 	switch {
 	case err != nil:
 	case record != nil && (cfg.HookStrict || !cfg.HookStrictSet):
-		err = fmt.Errorf("the push to %s, the repository of record (vcsync.primary), failed: the push to %s is refused, so that it never gets ahead of %s. "+
-			"Fix that (vcsync status; vcsync pull when it has others' work), then git push again; git config vcsync.hookStrict false lets such pushes through: %w",
-			cfg.Primary, opt.Remote, cfg.Primary, record)
+		// Why it failed is on the line above, the mirror's, or in
+		// "not mirrored: ...".
+		err = fmt.Errorf("the push to %s, the repository of record (vcsync.primary), failed: the push to %s is refused, so that %s never gets ahead of it. "+
+			"Fix %s first (vcsync status; vcsync pull if it has others' work), then git push again; git config vcsync.hookStrict false lets such pushes through",
+			cfg.Primary, opt.Remote, opt.Remote, cfg.Primary)
 	case record != nil:
 		fmt.Fprintf(opt.ErrOut, "vcsync: warning: the push to %s, the repository of record, failed, and vcsync.hookStrict is false: %s gets ahead of it\n", cfg.Primary, opt.Remote)
 	case cfg.HookStrict && AnyFailed(results):
