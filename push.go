@@ -55,6 +55,11 @@ type RemoteResult struct {
 	Err      error // redacted
 	Duration time.Duration
 	Plan     string // with DryRun: what would be sent
+	// Commands are, with DryRun, the command lines that the push would run
+	// to write (svnmucc, brz push, hg push, the command's program, git
+	// svn), and for a git remote its ref updates, each OLD..NEW as read
+	// from the remote. The commands that only read ran.
+	Commands []string
 
 	rewritten map[string]string // from a backend that rewrites history
 	branch    string            // the remote branch pushed to ("" when not tried)

@@ -51,10 +51,26 @@ func envFor(key, remote string) string {
 
 // run runs svn or svnmucc with args after the options every call needs, and
 // returns its stdout. what names the step for the error, which is
-// classified and never holds the password.
+// classified and never holds the password. The command is taken to change
+// the repository: a dry run prints it, with what as its note. A command
+// that only reads goes through read.
 func (c *client) run(ctx context.Context, what, name string, args ...string) ([]byte, error) {
+	return c.exec(ctx, run.Cmd{Name: name, Note: what}, what, args)
+}
+
+// read is run for a command that only reads the repository (info, log,
+// list, cat, export, svnrdump): a dry run runs it too, so that its plan is
+// what the repository holds.
+func (c *client) read(ctx context.Context, what, name string, args ...string) ([]byte, error) {
+	return c.exec(ctx, run.Cmd{Name: name, ReadOnly: true}, what, args)
+}
+
+// exec runs cmd, given its program, with args after the options every call
+// needs.
+func (c *client) exec(ctx context.Context, cmd run.Cmd, what string, args []string) ([]byte, error) {
+	name := cmd.Name
 	// Group: svn+ssh:// runs ssh, which a timeout must end too.
-	cmd := run.Cmd{Name: name, Dir: c.dir, Neutral: true, Env: env(), Group: true}
+	cmd.Dir, cmd.Neutral, cmd.Env, cmd.Group = c.dir, true, env(), true
 	// Never prompt: pushes run in parallel and unattended.
 	cmd.Args = []string{"--non-interactive"}
 	if c.user != "" {

@@ -17,6 +17,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/storer"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/internal/run"
 )
 
 // committed matches svnmucc's report: "r42 committed by jane at 2026-...".
@@ -49,7 +50,7 @@ func (c *client) withoutEmptyDirs(ctx context.Context, base int64, ed *edit) (*e
 	out := &edit{rms: ed.rms}
 	for _, o := range ed.rest {
 		if o.verb == "mkdir" {
-			list, err := c.run(ctx, "list "+o.path, "svn", "list", "--", c.url(o.path)+"@"+strconv.FormatInt(base, 10))
+			list, err := c.read(ctx, "list "+o.path, "svn", "list", "--", c.url(o.path)+"@"+strconv.FormatInt(base, 10))
 			if err == nil && strings.TrimSpace(string(list)) == "" {
 				continue
 			}
@@ -79,14 +80,23 @@ func (c *client) commitOnce(ctx context.Context, s storer.EncodedObjectStorer, t
 		return 0, c.b.errorf(backends.Fatal, "%v", err)
 	}
 	author := clean(fmt.Sprintf("%s <%s>", cm.Author.Name, cm.Author.Email))
-	out, err := c.run(ctx, "commit "+short(cm.Hash.String()), "svnmucc",
+	what := "commit " + short(cm.Hash.String())
+	// The note names the URL, which the actions file holds: a dry run
+	// prints one such line per revision.
+	note := fmt.Sprintf("%s onto r%d of %s", what, base, c.b.url)
+	out, err := c.exec(ctx, run.Cmd{Name: "svnmucc", Note: note}, what, []string{
 		"-r", strconv.FormatInt(base, 10), "-F", msgFile,
-		"--with-revprop", propCommit+"="+cm.Hash.String(),
-		"--with-revprop", propAuthor+"="+author,
-		"--with-revprop", propDate+"="+cm.Author.When.Format(time.RFC3339),
-		"-X", actionFile)
+		"--with-revprop", propCommit + "=" + cm.Hash.String(),
+		"--with-revprop", propAuthor + "=" + author,
+		"--with-revprop", propDate + "=" + cm.Author.When.Format(time.RFC3339),
+		"-X", actionFile})
 	if err != nil {
 		return 0, err
+	}
+	if c.runner.Dry() {
+		// Printed, not run: the next revision is the one it would make,
+		// if no one else commits first.
+		return base + 1, nil
 	}
 	m := committed.FindSubmatch(out)
 	if m == nil {

@@ -38,7 +38,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 	if sent {
 		status = backends.StatusOK
 	}
-	return backends.Result{Status: status, Holds: r.To, Revision: "r" + strconv.FormatInt(rev, 10)}, nil
+	return backends.Result{Status: status, Holds: r.To, Revision: "r" + strconv.FormatInt(rev, 10), From: p.from}, nil
 }
 
 // send makes a revision of each commit of p that changes the tree, and

@@ -71,6 +71,9 @@ func (f *PushFlags) options(g *GlobalOptions, remotes []string) vcsync.PushOptio
 					detail = p.paint(r.Status, detail)
 				}
 				fmt.Fprintf(g.IO.Out, "%-12s %s\n", r.Name, detail)
+				for _, c := range r.Commands {
+					fmt.Fprintf(g.IO.Out, "    %s\n", c)
+				}
 			})
 		}
 	}
@@ -129,13 +132,15 @@ type remoteJSON struct {
 	Error      string `json:"error"`
 	DurationMS int64  `json:"duration_ms"`
 	Plan       string `json:"plan,omitempty"`
+	// Commands, in a dry run: what the push would run to write.
+	Commands []string `json:"commands,omitempty"`
 }
 
 func remotesJSON(rs []vcsync.RemoteResult) []remoteJSON {
 	out := make([]remoteJSON, 0, len(rs))
 	for _, r := range rs {
 		j := remoteJSON{Name: r.Name, Backend: r.Backend, URL: r.URL, Status: string(r.Status), From: r.From, To: r.To,
-			Revision: r.Revision, Attempts: r.Attempts, DurationMS: r.Duration.Milliseconds(), Plan: r.Plan}
+			Revision: r.Revision, Attempts: r.Attempts, DurationMS: r.Duration.Milliseconds(), Plan: r.Plan, Commands: r.Commands}
 		if r.Err != nil {
 			j.Error = run.Redact(r.Err.Error())
 		}
