@@ -125,7 +125,8 @@ func (e *engine) pushOne(ctx context.Context, t target, head, branch string) Rem
 		// Asked of the remote itself, never of the state.
 		return e.finish(t, e.plan(ctx, t, branch, res), "")
 	}
-	if known.Holds == head && !e.p.opt.pending && known.Last != nil &&
+	rng := e.rangeOf(t, known, head)
+	if known.Holds == head && !rng.FollowTags && !e.p.opt.pending && known.Last != nil &&
 		(known.Last.Status == string(backends.StatusOK) || known.Last.Status == string(backends.StatusUpToDate)) {
 		// The state says the remote has it: do not contact it at all.
 		res.Status, res.Revision = backends.StatusUpToDate, known.Revision
@@ -138,7 +139,7 @@ func (e *engine) pushOne(ctx context.Context, t target, head, branch string) Rem
 	delay := e.p.opt.Backoff
 	for {
 		res.Attempts++
-		r, err := e.attempt(ctx, t, e.p.local(branch), e.rangeOf(t, known, head))
+		r, err := e.attempt(ctx, t, e.p.local(branch), rng)
 		if err == nil {
 			res.Status, res.Revision, res.Err, res.rewritten = r.Status, r.Revision, nil, r.Rewritten
 			res.Duration = time.Since(start)
@@ -161,9 +162,17 @@ func (e *engine) pushOne(ctx context.Context, t target, head, branch string) Rem
 	}
 }
 
-// rangeOf is what to push to t, which the state says holds known.
+// rangeOf is what to push to t, which the state says holds known. Tags
+// follow with --tags, else as the remote's followTags says, else as the
+// global one: a remote can say false to the global true.
 func (e *engine) rangeOf(t target, known state.Remote, head string) backends.Range {
-	return backends.Range{From: known.Holds, FromRevision: known.Revision, To: head, FollowTags: t.remote.Options["followtags"] == "true"}
+	tags := e.p.opt.Tags
+	if v, ok := t.remote.Options["followtags"]; ok && !tags {
+		tags = v == "true"
+	} else if !ok {
+		tags = tags || e.p.cfg.FollowTags
+	}
+	return backends.Range{From: known.Holds, FromRevision: known.Revision, To: head, FollowTags: tags}
 }
 
 // attempt is one push, under the per-attempt timeout.

@@ -32,6 +32,23 @@ type tip struct {
 // it holds, refuses a branch that holds anything else, and sends the rest
 // with `brz push`, or with the fast-import fallback when brz cannot.
 func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) (backends.Result, error) {
+	res, err := b.push(ctx, l, r)
+	if err != nil || !r.FollowTags {
+		return res, err
+	}
+	// Then the tags (Range.FollowTags), on revisions the branch now has.
+	n, err := b.pushTags(ctx, l, b.target(l.Root), r.To)
+	if err != nil {
+		return backends.Result{}, err
+	}
+	if n > 0 {
+		res.Status = backends.StatusOK
+	}
+	return res, nil
+}
+
+// push is Push without the tags.
+func (b *backend) push(ctx context.Context, l backends.Local, r backends.Range) (backends.Result, error) {
 	if err := b.commit(ctx, l, r.To); err != nil {
 		return backends.Result{}, err
 	}

@@ -34,6 +34,13 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 	if err != nil {
 		return backends.Result{}, err
 	}
+	if r.FollowTags {
+		tagged, err := b.pushTags(ctx, c, repo, to)
+		if err != nil {
+			return backends.Result{}, err
+		}
+		sent = sent || tagged > 0
+	}
 	status := backends.StatusUpToDate
 	if sent {
 		status = backends.StatusOK
