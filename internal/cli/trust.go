@@ -155,5 +155,8 @@ func sharedSettings(rep *vcsync.TrustReport) []string {
 	if c.HookStrict {
 		out = append(out, "hookStrict = true (a failed mirror stops git push)")
 	}
+	if c.FollowTags {
+		out = append(out, "followTags = true (every push also publishes the annotated tags of the pushed history)")
+	}
 	return out
 }
