@@ -17,6 +17,7 @@ type client struct {
 	runner     *run.Runner
 	dir        string // where svn runs: outside the working tree, whose .svn/ a clone may commit
 	user, pass string // from the environment; "" leaves it to svn's own store
+	dryNext    int64  // in a dry run, the last revision a printed commit would make
 }
 
 // client returns the client of one push.

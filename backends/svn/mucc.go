@@ -94,15 +94,31 @@ func (c *client) commitOnce(ctx context.Context, s storer.EncodedObjectStorer, t
 		return 0, err
 	}
 	if c.runner.Dry() {
-		// Printed, not run: the next revision is the one it would make,
-		// if no one else commits first.
-		return base + 1, nil
+		return c.dryRevision(ctx)
 	}
 	m := committed.FindSubmatch(out)
 	if m == nil {
 		return 0, c.b.errorf(backends.Fatal, "commit %s: svnmucc did not say which revision it made: %q", short(cm.Hash.String()), out)
 	}
 	return strconv.ParseInt(string(m[1]), 10, 64)
+}
+
+// dryRevision is, in a dry run, the revision that the commit just printed
+// would make if no one else committed first: the repository's youngest
+// (which other directories' revisions, a tag's, move on) plus one for each
+// printed so far.
+func (c *client) dryRevision(ctx context.Context) (int64, error) {
+	if c.dryNext == 0 {
+		out, err := c.read(ctx, "read the repository's youngest revision", "svn", "info", "--show-item", "revision", "--", c.pegged("HEAD"))
+		if err != nil {
+			return 0, err
+		}
+		if c.dryNext, err = strconv.ParseInt(strings.TrimSpace(string(out)), 10, 64); err != nil {
+			return 0, c.b.errorf(backends.Fatal, "svn info: unexpected output %q", out)
+		}
+	}
+	c.dryNext++
+	return c.dryNext, nil
 }
 
 // actions returns svnmucc's actions for ed, one argument a line, writing

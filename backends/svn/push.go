@@ -30,12 +30,13 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 	if err != nil {
 		return backends.Result{}, err
 	}
-	rev, sent, err := b.send(ctx, c, repo, p)
+	made := map[string]int64{}
+	rev, sent, err := b.send(ctx, c, repo, p, made)
 	if err != nil {
 		return backends.Result{}, err
 	}
 	if r.FollowTags {
-		tagged, err := b.pushTags(ctx, c, repo, to)
+		tagged, err := b.pushTags(ctx, c, repo, to, made)
 		if err != nil {
 			return backends.Result{}, err
 		}
@@ -49,8 +50,9 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 }
 
 // send makes a revision of each commit of p that changes the tree, and
-// returns the directory's last revision and whether it made any.
-func (b *backend) send(ctx context.Context, c *client, repo *gogit.Repository, p *plan) (int64, bool, error) {
+// returns the directory's last revision and whether it made any. made
+// receives each commit's revision (in a dry run, the one it would be).
+func (b *backend) send(ctx context.Context, c *client, repo *gogit.Repository, p *plan, made map[string]int64) (int64, bool, error) {
 	if len(p.commits) == 0 {
 		return p.rev, false, nil
 	}
@@ -77,6 +79,7 @@ func (b *backend) send(ctx context.Context, c *client, repo *gogit.Repository, p
 		if rev, err = c.commit(ctx, repo.Storer, tmp, rev, cm, ed); err != nil {
 			return 0, false, err
 		}
+		made[cm.Hash.String()] = rev
 		sent = true
 	}
 	return rev, sent, nil

@@ -53,8 +53,9 @@ func (b *backend) tagsURL(ctx context.Context, c *client) (string, error) {
 
 // pushTags sends the tags of to's history that the tags directory lacks,
 // one revision each, and returns the youngest revision it made (0 for
-// none).
-func (b *backend) pushTags(ctx context.Context, c *client, repo *gogit.Repository, to *object.Commit) (int64, error) {
+// none). made holds the revisions this push made (or, dry, would make),
+// which the log read before may not show.
+func (b *backend) pushTags(ctx context.Context, c *client, repo *gogit.Repository, to *object.Commit, made map[string]int64) (int64, error) {
 	want, err := historyTags(repo, to)
 	if err != nil {
 		return 0, b.errorf(backends.Fatal, "read the tags: %v", err)
@@ -83,6 +84,9 @@ func (b *backend) pushTags(ctx context.Context, c *client, repo *gogit.Repositor
 	if err != nil {
 		return 0, err
 	}
+	for id, rev := range made {
+		revs[id] = rev
+	}
 	var last int64
 	for _, t := range missing {
 		rev, ok := revs[t.commit]
@@ -100,7 +104,9 @@ func (b *backend) pushTags(ctx context.Context, c *client, repo *gogit.Repositor
 			return last, err
 		}
 		if c.runner.Dry() {
-			last = max(last, 1)
+			if last, err = c.dryRevision(ctx); err != nil {
+				return last, err
+			}
 			continue
 		}
 		m := committed.FindSubmatch(out)
