@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"strconv"
+	"strings"
 
 	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -36,6 +37,13 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 		return backends.Result{}, err
 	}
 	if r.FollowTags {
+		if n, err := strconv.ParseInt(strings.TrimPrefix(r.FromRevision, "r"), 10, 64); err == nil && r.From != "" {
+			// The state's record of a revision that vcsync pull made
+			// into the commit From: it carries no vcsync:commit.
+			if _, ok := made[r.From]; !ok {
+				made[r.From] = n
+			}
+		}
 		tagged, err := b.pushTags(ctx, c, repo, to, made)
 		if err != nil {
 			return backends.Result{}, err

@@ -23,9 +23,11 @@ import (
 // pushed history becomes, as svn users make them, a copy of the directory
 // at the revision that holds that commit: trunk@12 -> tags/NAME. The
 // revision comes from the vcsync:commit property that every revision of
-// vcsync's carries; a commit with none (sent inside a one-revision first
-// push, or one that changed no file) has no revision of its own and its
-// tag stays behind. A tag the tags directory has, at whatever revision, is
+// vcsync's carries, or for the commit that vcsync pull or init made of
+// someone else's revision, from vcsync's state (Range.FromRevision). A
+// commit with neither (sent inside a one-revision first push, one that
+// changed no file, an older pulled one) has no revision known to be its own,
+// and its tag stays behind. A tag the tags directory has, at whatever revision, is
 // never replaced: a second push sends nothing.
 
 // tagsURL is the URL of the directory that receives the tags: the
