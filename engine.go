@@ -224,7 +224,11 @@ func (e *engine) plan(ctx context.Context, t target, branch string, res RemoteRe
 		return res
 	}
 	what := "the new commit" // up to date, but a commit comes first
-	if r.Status != backends.StatusUpToDate {
+	switch {
+	case r.Status == backends.StatusUpToDate:
+	case r.From == res.To:
+		what = "tags (no new commit)" // --tags, followTags
+	default:
 		what = "everything up to " + short(res.To)
 		if n, err := e.p.r.Count(ctx, r.From, res.To); err == nil {
 			what = fmt.Sprintf("%d commit(s), %s", n, short(res.To))

@@ -81,7 +81,7 @@ func upToDate(to string, t tip, err error) (backends.Result, error) {
 	if err != nil {
 		return backends.Result{}, err
 	}
-	return backends.Result{Status: backends.StatusUpToDate, Holds: to, Revision: t.revno}, nil
+	return backends.Result{Status: backends.StatusUpToDate, Holds: to, Revision: t.revno, From: to}, nil
 }
 
 // sent is the result of a push that sent to onto from (the commit the

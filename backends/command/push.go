@@ -73,7 +73,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 		return backends.Result{}, b.errorf(backends.Fatal, "push %s..%s: %v", short(r.From), short(r.To), errBadID)
 	}
 	if r.From == r.To {
-		return backends.Result{Status: backends.StatusUpToDate, Holds: r.To, Revision: r.To}, nil
+		return backends.Result{Status: backends.StatusUpToDate, Holds: r.To, Revision: r.To, From: r.To}, nil
 	}
 	prog, err := b.program(l.Root)
 	if err != nil {

@@ -37,7 +37,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 		return backends.Result{}, err
 	}
 	if base.id == head {
-		return backends.Result{Status: backends.StatusUpToDate, Holds: head, Revision: base.revision()}, nil
+		return backends.Result{Status: backends.StatusUpToDate, Holds: head, Revision: base.revision(), From: head}, nil
 	}
 	if err := b.checkClean(ctx, l); err != nil {
 		return backends.Result{}, err

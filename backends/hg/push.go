@@ -45,7 +45,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 		held := commitOf(shamap, tip)
 		switch {
 		case held == r.To:
-			return backends.Result{Status: backends.StatusUpToDate, Holds: r.To, Revision: node}, nil
+			return backends.Result{Status: backends.StatusUpToDate, Holds: r.To, Revision: node, From: r.To}, nil
 		case held == "":
 			return backends.Result{}, b.diverged(tip, "a changeset that vcsync did not convert")
 		}
