@@ -37,7 +37,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 	}
 	defer a.close()
 	start := time.Now()
-	res, err := b.send(ctx, repo, a, to, ref, r.FollowTags)
+	res, old, err := b.send(ctx, l.Runner, repo, a, to, ref, r.FollowTags)
 	if a.local {
 		// go-git ran it, not internal/run: -v still shows it.
 		l.Runner.Ran(run.Cmd{Name: "git-receive-pack", Args: []string{a.url}}, time.Since(start))
@@ -45,19 +45,25 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 	if err != nil {
 		return backends.Result{}, a.failed(ctx, b, err)
 	}
-	if res == backends.StatusOK {
+	if res == backends.StatusOK && !l.Runner.Dry() {
 		a.succeeded(ctx)
 	}
-	return backends.Result{Status: res, Holds: r.To, Revision: r.To}, nil
+	from := ""
+	if !old.IsZero() {
+		from = old.String()
+	}
+	return backends.Result{Status: res, Holds: r.To, Revision: r.To, From: from}, nil
 }
 
 // send pushes to over one receive-pack session: the remote's refs, then,
-// unless it holds to already, the pack of what it lacks and the ref
-// updates, old -> new, never forced.
-func (b *backend) send(ctx context.Context, repo *gogit.Repository, a *access, to *object.Commit, ref plumbing.ReferenceName, tags bool) (backends.Status, error) {
+// unless it holds to (and, with tags, every tag to follow) already, the
+// pack of what it lacks and the ref updates, old -> new, never forced. old
+// is what the remote's branch held. In a dry run (rn.Dry) the ref updates
+// are printed, each OLD..NEW as the remote advertised it, and not sent.
+func (b *backend) send(ctx context.Context, rn *run.Runner, repo *gogit.Repository, a *access, to *object.Commit, ref plumbing.ReferenceName, tags bool) (st backends.Status, old plumbing.Hash, err error) {
 	sess, err := a.openSession()
 	if err != nil {
-		return "", err
+		return "", old, err
 	}
 	// Close ends a session with nothing to push by a flush, as git does,
 	// and waits for the server. Its error is not the push's: the outcome
@@ -65,23 +71,30 @@ func (b *backend) send(ctx context.Context, repo *gogit.Repository, a *access, t
 	defer sess.Close()
 	ar, err := advertised(ctx, sess)
 	if err != nil {
-		return "", err
+		return "", old, err
 	}
-	old := ar.References[ref.String()]
-	if old == to.Hash {
-		return backends.StatusUpToDate, nil
+	old = ar.References[ref.String()]
+	var cmds []*packp.Command
+	var objs []plumbing.Hash
+	if old != to.Hash {
+		if objs, err = b.objectsToSend(repo, to, old, ref, ar.References); err != nil {
+			return "", old, err
+		}
+		cmds = append(cmds, &packp.Command{Name: ref, Old: old, New: to.Hash})
 	}
-	objs, err := b.objectsToSend(repo, to, old, ref, ar.References)
-	if err != nil {
-		return "", err
-	}
-	cmds := []*packp.Command{{Name: ref, Old: old, New: to.Hash}}
 	if tags {
-		tagCmds, tagObjs, err := followTags(repo, objs, ar.References)
+		tagCmds, tagObjs, err := followTags(repo, to.Hash, objs, ar.References)
 		if err != nil {
-			return "", b.errorf(backends.Fatal, "follow tags: %v", err)
+			return "", old, b.errorf(backends.Fatal, "follow tags: %v", err)
 		}
 		cmds, objs = append(cmds, tagCmds...), append(objs, tagObjs...)
+	}
+	if len(cmds) == 0 {
+		return backends.StatusUpToDate, old, nil
+	}
+	if rn.Dry() {
+		rn.Write(dryPush(a.url, cmds), nil)
+		return backends.StatusOK, old, nil
 	}
 	if err := b.receivePack(ctx, sess, repo.Storer, packWindow(repo.Storer), ar, newRequest(ar, cmds), objs); err != nil {
 		// Refused, yet perhaps because the branch got there meanwhile: a
@@ -90,11 +103,28 @@ func (b *backend) send(ctx context.Context, repo *gogit.Repository, a *access, t
 		// lock ref"). Read them again: holding to, the remote is up to
 		// date, and the rerun right after the kill does not fail for it.
 		if rf := (*refusedError)(nil); errors.As(err, &rf) && b.holdsNow(ctx, a, ref, to.Hash) {
-			return backends.StatusUpToDate, nil
+			return backends.StatusUpToDate, old, nil
 		}
-		return "", err
+		return "", old, err
 	}
-	return backends.StatusOK, nil
+	return backends.StatusOK, old, nil
+}
+
+// dryPush describes the ref updates cmds to url as the git push that would
+// make them, each OLD..NEW (or "new NEW") in its note, in short ids.
+func dryPush(url string, cmds []*packp.Command) run.Cmd {
+	c := run.Cmd{Name: "git", Args: []string{"push", "--", url}}
+	var notes []string
+	for _, u := range cmds {
+		c.Args = append(c.Args, u.New.String()+":"+u.Name.String())
+		change := "new " + short(u.New)
+		if !u.Old.IsZero() {
+			change = short(u.Old) + ".." + short(u.New)
+		}
+		notes = append(notes, u.Name.String()+" "+change)
+	}
+	c.Note = strings.Join(notes, ", ")
+	return c
 }
 
 // holdsNow reads the remote's refs again, in a session of its own, and

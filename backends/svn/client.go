@@ -18,6 +18,7 @@ type client struct {
 	runner     *run.Runner
 	dir        string // where svn runs: outside the working tree, whose .svn/ a clone may commit
 	user, pass string // from the environment; "" leaves it to svn's own store
+	dryNext    int64  // in a dry run, the last revision a printed commit would make
 }
 
 // client returns the client of one push.
@@ -71,10 +72,26 @@ func (c *client) authHint() string {
 
 // run runs svn or svnmucc with args after the options every call needs, and
 // returns its stdout. what names the step for the error, which is
-// classified and never holds the password.
+// classified and never holds the password. The command is taken to change
+// the repository: a dry run prints it, with what as its note. A command
+// that only reads goes through read.
 func (c *client) run(ctx context.Context, what, name string, args ...string) ([]byte, error) {
+	return c.exec(ctx, run.Cmd{Name: name, Note: what}, what, args)
+}
+
+// read is run for a command that only reads the repository (info, log,
+// list, cat, export, svnrdump): a dry run runs it too, so that its plan is
+// what the repository holds.
+func (c *client) read(ctx context.Context, what, name string, args ...string) ([]byte, error) {
+	return c.exec(ctx, run.Cmd{Name: name, ReadOnly: true}, what, args)
+}
+
+// exec runs cmd, given its program, with args after the options every call
+// needs.
+func (c *client) exec(ctx context.Context, cmd run.Cmd, what string, args []string) ([]byte, error) {
+	name := cmd.Name
 	// Group: svn+ssh:// runs ssh, which a timeout must end too.
-	cmd := run.Cmd{Name: name, Dir: c.dir, Neutral: true, Env: env(), Group: true}
+	cmd.Dir, cmd.Neutral, cmd.Env, cmd.Group = c.dir, true, env(), true
 	// Never prompt: pushes run in parallel and unattended.
 	cmd.Args = []string{"--non-interactive"}
 	if c.user != "" {

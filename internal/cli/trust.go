@@ -158,5 +158,8 @@ func sharedSettings(rep *vcsync.TrustReport) []string {
 	case c.HookStrictSet:
 		out = append(out, "hookStrict = false (git push goes on even when the push to the primary failed)")
 	}
+	if c.FollowTags {
+		out = append(out, "followTags = true (every push also publishes the annotated tags of the pushed history)")
+	}
 	return out
 }
