@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 	"github.com/vcsync/vcsync/internal/state"
 )
@@ -174,10 +175,10 @@ func (e *engine) attempt(ctx context.Context, t target, branch string, rng backe
 
 // plan says what a push would send, for --dry-run.
 func (e *engine) plan(ctx context.Context, t target, res RemoteResult) RemoteResult {
-	what := "everything up to " + short(res.To) + " (the remote's content is not known yet)"
+	what := "everything up to " + kit.Short(res.To) + " (the remote's content is not known yet)"
 	if res.From != "" {
 		if n, err := e.p.r.Count(ctx, res.From, res.To); err == nil {
-			what = fmt.Sprintf("%d commit(s), %s..%s", n, short(res.From), short(res.To))
+			what = fmt.Sprintf("%d commit(s), %s..%s", n, kit.Short(res.From), kit.Short(res.To))
 		}
 	}
 	if e.p.opt.pending {
@@ -247,11 +248,4 @@ func (e *engine) forgetRewritten(self string, m map[string]string) {
 			s.Holds, s.Revision = "", ""
 		}
 	}
-}
-
-func short(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -34,16 +35,7 @@ func (b *backend) client(l backends.Local) *client {
 // letters and digits as "_"), else KEY, as the git backend reads its tokens:
 // remotes on different servers need different passwords.
 func envFor(key, remote string) string {
-	name := strings.Map(func(r rune) rune {
-		switch {
-		case 'a' <= r && r <= 'z':
-			return r - 'a' + 'A'
-		case 'A' <= r && r <= 'Z', '0' <= r && r <= '9':
-			return r
-		}
-		return '_'
-	}, remote)
-	if v := os.Getenv(key + "_" + name); v != "" {
+	if v := os.Getenv(key + "_" + kit.EnvName(remote)); v != "" {
 		return v
 	}
 	return os.Getenv(key)

@@ -17,6 +17,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/storer"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 )
 
 // committed matches svnmucc's report: "r42 committed by jane at 2026-...".
@@ -68,7 +69,7 @@ func (c *client) commitOnce(ctx context.Context, s storer.EncodedObjectStorer, t
 	defer os.RemoveAll(dir) // the next revision's files take the space
 	args, err := c.actions(s, dir, base, ed)
 	if err != nil {
-		return 0, c.b.errorf(backends.Fatal, "commit %s: %v", short(cm.Hash.String()), err)
+		return 0, c.b.errorf(backends.Fatal, "commit %s: %v", kit.Short(cm.Hash.String()), err)
 	}
 	actionFile := filepath.Join(dir, "actions")
 	msgFile := filepath.Join(dir, "message")
@@ -79,7 +80,7 @@ func (c *client) commitOnce(ctx context.Context, s storer.EncodedObjectStorer, t
 		return 0, c.b.errorf(backends.Fatal, "%v", err)
 	}
 	author := clean(fmt.Sprintf("%s <%s>", cm.Author.Name, cm.Author.Email))
-	out, err := c.run(ctx, "commit "+short(cm.Hash.String()), "svnmucc",
+	out, err := c.run(ctx, "commit "+kit.Short(cm.Hash.String()), "svnmucc",
 		"-r", strconv.FormatInt(base, 10), "-F", msgFile,
 		"--with-revprop", propCommit+"="+cm.Hash.String(),
 		"--with-revprop", propAuthor+"="+author,
@@ -90,7 +91,7 @@ func (c *client) commitOnce(ctx context.Context, s storer.EncodedObjectStorer, t
 	}
 	m := committed.FindSubmatch(out)
 	if m == nil {
-		return 0, c.b.errorf(backends.Fatal, "commit %s: svnmucc did not say which revision it made: %q", short(cm.Hash.String()), out)
+		return 0, c.b.errorf(backends.Fatal, "commit %s: svnmucc did not say which revision it made: %q", kit.Short(cm.Hash.String()), out)
 	}
 	return strconv.ParseInt(string(m[1]), 10, 64)
 }
@@ -196,6 +197,3 @@ func message(msg string) string {
 func clean(s string) string {
 	return strings.ToValidUTF8(s, "\uFFFD")
 }
-
-// short abbreviates a commit id for messages.
-func short(id string) string { return id[:min(len(id), 12)] }

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/vcsync/vcsync"
 	"github.com/vcsync/vcsync/backends/all"
+	"github.com/vcsync/vcsync/backends/kit"
 )
 
 // NewCmdPull builds "vcsync pull".
@@ -48,25 +49,23 @@ func printPull(g *GlobalOptions, res *vcsync.PullResult) {
 		would = "would "
 	}
 	for _, c := range res.Foreign {
-		fmt.Fprintf(g.IO.Out, "%spull %s\n", would, join(c.Revision, shortID(c.ID), c.Subject))
+		fmt.Fprintf(g.IO.Out, "%spull %s\n", would, join(c.Revision, kit.Short(c.ID), c.Subject))
 	}
 	for _, c := range res.Replayed {
 		to := ""
 		if c.New != "" {
-			to = "-> " + shortID(c.New)
+			to = "-> " + kit.Short(c.New)
 		}
-		fmt.Fprintf(g.IO.Out, "%sreplay %s\n", would, join(shortID(c.Old), to, c.Subject))
+		fmt.Fprintf(g.IO.Out, "%sreplay %s\n", would, join(kit.Short(c.Old), to, c.Subject))
 	}
 	switch {
 	case res.DryRun:
 	case res.To == res.From:
 		fmt.Fprintf(g.IO.Out, "%s is up to date with %s\n", res.Branch, res.Remote)
 	default:
-		fmt.Fprintf(g.IO.Out, "%s: %s..%s\n", res.Branch, shortID(res.From), shortID(res.To))
+		fmt.Fprintf(g.IO.Out, "%s: %s..%s\n", res.Branch, kit.Short(res.From), kit.Short(res.To))
 	}
 }
-
-func shortID(id string) string { return id[:min(len(id), 12)] }
 
 // join joins the words that are not empty.
 func join(words ...string) string {
@@ -134,7 +133,7 @@ revision. --since REV starts from that revision's tree.`,
 			}
 			if !g.Quiet {
 				fmt.Fprintf(g.IO.Out, "%s: %d commit(s), branch %s at %s (%s); remote %s is primary\n",
-					res.Dir, res.Commits, res.Branch, shortID(res.Head), res.Revision, opt.Remote)
+					res.Dir, res.Commits, res.Branch, kit.Short(res.Head), res.Revision, opt.Remote)
 			}
 			return nil
 		},

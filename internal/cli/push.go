@@ -9,6 +9,7 @@ import (
 	"github.com/vcsync/vcsync"
 	"github.com/vcsync/vcsync/backends"
 	"github.com/vcsync/vcsync/backends/all"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -172,16 +173,16 @@ func remoteDetail(r vcsync.RemoteResult) string {
 // is not known), then the remote's own name for NEW where it has another:
 // svn's r12, a Bazaar revno (a number), a Mercurial node.
 func pushed(r vcsync.RemoteResult) string {
-	s := short(r.To)
+	s := kit.Short(r.To)
 	if r.From != "" && r.From != r.To {
-		s = short(r.From) + ".." + s
+		s = kit.Short(r.From) + ".." + s
 	}
 	switch rev := r.Revision; {
 	case rev == "" || rev == r.To:
 	case strings.Trim(rev, "0123456789") == "":
 		s += " revno " + rev
 	default:
-		s += " " + short(rev)
+		s += " " + kit.Short(rev)
 	}
 	return s
 }

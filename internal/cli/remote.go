@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/vcsync/vcsync"
 	"github.com/vcsync/vcsync/backends/all"
+	"github.com/vcsync/vcsync/backends/kit"
 )
 
 // NewCmdRemote builds "vcsync remote add|list|remove".
@@ -170,7 +171,7 @@ func statusDetail(s vcsync.RemoteStatus, now time.Time) string {
 	if s.FetchErr != nil {
 		missing = "cannot ask: " + s.FetchErr.Error()
 	} else if s.Asked && s.Missing < 0 {
-		missing = "holds " + short(s.Fetched) + ", not in our history"
+		missing = "holds " + kit.Short(s.Fetched) + ", not in our history"
 		if s.Fetched == "" {
 			missing = "holds nothing yet"
 		}
@@ -189,11 +190,4 @@ func statusDetail(s vcsync.RemoteStatus, now time.Time) string {
 		last += ": " + s.Last.Error
 	}
 	return missing + "; " + last
-}
-
-func short(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
 }
