@@ -13,37 +13,51 @@ import (
 	"github.com/vcsync/vcsync/internal/state"
 )
 
-// run pushes the targets in phases. The state is saved after each remote,
-// so that a run killed midway remembers what it finished.
-func (p *pusher) run(ctx context.Context) ([]RemoteResult, error) {
-	var first, primary, rest []target
+// phase is one step of a push: its remotes run at most jobs at once, and
+// only once every remote of the phases before it succeeded.
+type phase struct {
+	name    string // "rewriting", "primary", "rest": for the reader and a debugger
+	jobs    int
+	targets []target
+}
+
+// phases sorts the targets into the order they push in: a backend that
+// rewrites history (git-svn) first, since after it the others push the
+// rewritten commits; then the primary, the repository of record; then the
+// rest, -j at once.
+func (p *pusher) phases() []phase {
+	rewriting := phase{name: "rewriting", jobs: 1}
+	primary := phase{name: "primary", jobs: 1}
+	rest := phase{name: "rest", jobs: p.opt.Jobs}
 	for _, t := range p.targets {
 		switch {
 		case t.caps.RewritesHistory:
-			first = append(first, t)
+			rewriting.targets = append(rewriting.targets, t)
 		case t.remote.Name == p.cfg.Primary:
-			primary = append(primary, t)
+			primary.targets = append(primary.targets, t)
 		default:
-			rest = append(rest, t)
+			rest.targets = append(rest.targets, t)
 		}
 	}
+	return []phase{rewriting, primary, rest}
+}
+
+// run pushes the targets phase by phase. The state is saved after each
+// remote, so that a run killed midway remembers what it finished.
+func (p *pusher) run(ctx context.Context) ([]RemoteResult, error) {
 	e := &engine{p: p, st: p.st}
 	var results []RemoteResult
-	for i, phase := range [][]target{first, primary, rest} {
-		if len(phase) == 0 {
+	for _, ph := range p.phases() {
+		if len(ph.targets) == 0 {
 			continue
 		}
 		if failed := firstFailure(results); failed != "" {
-			for _, t := range phase {
+			for _, t := range ph.targets {
 				results = append(results, e.skip(t, failed))
 			}
 			continue
 		}
-		jobs := 1
-		if i == 2 {
-			jobs = p.opt.Jobs
-		}
-		rs, err := e.phase(ctx, phase, jobs)
+		rs, err := e.phase(ctx, ph)
 		results = append(results, rs...)
 		if err != nil {
 			return results, err
@@ -71,9 +85,11 @@ type engine struct {
 	mu sync.Mutex // guards st and the OnDone calls
 }
 
-// phase pushes targets at most jobs at once. Every remote pushes the HEAD
-// of this moment: a rewriting backend before it may have moved HEAD.
-func (e *engine) phase(ctx context.Context, ts []target, jobs int) ([]RemoteResult, error) {
+// phase pushes the phase's targets at most ph.jobs at once. Every remote
+// pushes the HEAD of this moment: a rewriting backend before it may have
+// moved HEAD.
+func (e *engine) phase(ctx context.Context, ph phase) ([]RemoteResult, error) {
+	ts := ph.targets
 	head, branch, err := e.p.r.CurrentHead(ctx)
 	if err != nil {
 		return nil, err
@@ -82,7 +98,7 @@ func (e *engine) phase(ctx context.Context, ts []target, jobs int) ([]RemoteResu
 		head, branch = e.p.opt.To, e.p.opt.Branch
 	}
 	results := make([]RemoteResult, len(ts))
-	sem := make(chan struct{}, jobs)
+	sem := make(chan struct{}, ph.jobs)
 	var wg sync.WaitGroup
 	for i, t := range ts {
 		wg.Add(1)
@@ -133,44 +149,29 @@ func (e *engine) pushOne(ctx context.Context, t target, head, branch string) Rem
 		e.p.opt.OnStart(t.remote.Name)
 	}
 	start := time.Now()
-	delay := e.p.opt.Backoff
-	for {
-		res.Attempts++
-		r, err := e.attempt(ctx, t, branch, backends.Range{From: known.Holds, FromRevision: known.Revision, To: head, FollowTags: t.remote.Options["followtags"] == "true"})
-		if err == nil {
-			res.Status, res.Revision, res.Err, res.rewritten = r.Status, r.Revision, nil, r.Rewritten
-			res.Duration = time.Since(start)
-			return e.finish(t, res, r.Holds)
-		}
-		res.Err = errors.New(run.Redact(err.Error()))
-		if backends.ClassOf(err) != backends.Transient || res.Attempts > e.p.opt.Retries || ctx.Err() != nil {
-			res.Status = backends.StatusFailed
-			if backends.ClassOf(err) == backends.Rejected {
-				res.Status = backends.StatusRejected
-			}
-			res.Duration = time.Since(start)
-			return e.finish(t, res, "")
-		}
-		select {
-		case <-time.After(delay):
-			delay *= 2
-		case <-ctx.Done():
-		}
+	b := e.decorate(t.backend)
+	r, err := b.Push(ctx, e.p.local(branch), backends.Range{From: known.Holds, FromRevision: known.Revision, To: head, FollowTags: t.remote.Options["followtags"] == "true"})
+	res.Attempts, res.Duration = b.attempts, time.Since(start)
+	if err == nil {
+		res.Status, res.Revision, res.rewritten = r.Status, r.Revision, r.Rewritten
+		return e.finish(t, res, r.Holds)
 	}
+	res.Err = errors.New(run.Redact(err.Error()))
+	res.Status = backends.StatusFailed
+	if backends.ClassOf(err) == backends.Rejected {
+		res.Status = backends.StatusRejected
+	}
+	return e.finish(t, res, "")
 }
 
-// attempt is one push, under the per-attempt timeout.
-func (e *engine) attempt(ctx context.Context, t target, branch string, rng backends.Range) (backends.Result, error) {
+// decorate wraps a remote's backend for one push, as restic wraps its
+// backends: each attempt under the per-attempt timeout, transient failures
+// retried with backoff.
+func (e *engine) decorate(b backends.Backend) *retrying {
 	if e.p.opt.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, e.p.opt.Timeout)
-		defer cancel()
+		b = timed{Backend: b, timeout: e.p.opt.Timeout}
 	}
-	r, err := t.backend.Push(ctx, e.p.local(branch), rng)
-	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		err = backends.Errorf(backends.Transient, "timed out after %s: %w", e.p.opt.Timeout, err)
-	}
-	return r, err
+	return &retrying{Backend: b, retries: e.p.opt.Retries, delay: e.p.opt.Backoff}
 }
 
 // plan says what a push would send, for --dry-run.
