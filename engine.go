@@ -151,7 +151,7 @@ func (e *engine) pushOne(ctx context.Context, t target, head, branch string) Rem
 	start := time.Now()
 	b := e.decorate(t.backend)
 	r, err := b.Push(ctx, e.p.local(branch), backends.Range{From: known.Holds, FromRevision: known.Revision, To: head, FollowTags: t.remote.Options["followtags"] == "true"})
-	res.Attempts, res.Duration = b.attempts, time.Since(start)
+	res.Attempts, res.Duration, res.Messages = b.attempts, time.Since(start), r.Messages
 	if err == nil {
 		res.Status, res.Revision, res.rewritten = r.Status, r.Revision, r.Rewritten
 		return e.finish(t, res, r.Holds)

@@ -55,6 +55,9 @@ type RemoteResult struct {
 	Err      error // redacted
 	Duration time.Duration
 	Plan     string // with DryRun: what would be sent
+	// Messages are what the remote's server said (git's "remote:" lines:
+	// its hooks' output), even when the push failed.
+	Messages []string
 
 	rewritten map[string]string // from a backend that rewrites history
 	branch    string            // the remote branch pushed to ("" when not tried)

@@ -43,12 +43,12 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 		l.Runner.Ran(run.Cmd{Name: "git-receive-pack", Args: []string{a.url}}, time.Since(start))
 	}
 	if err != nil {
-		return backends.Result{}, a.failed(ctx, b, err)
+		return backends.Result{Messages: a.said.Lines()}, a.failed(ctx, b, err)
 	}
 	if res == backends.StatusOK {
 		a.succeeded(ctx)
 	}
-	return backends.Result{Status: res, Holds: r.To, Revision: r.To}, nil
+	return backends.Result{Status: res, Holds: r.To, Revision: r.To, Messages: a.said.Lines()}, nil
 }
 
 // send pushes to over one receive-pack session: the remote's refs, then,
@@ -83,7 +83,9 @@ func (b *backend) send(ctx context.Context, repo *gogit.Repository, a *access, t
 		}
 		cmds, objs = append(cmds, tagCmds...), append(objs, tagObjs...)
 	}
-	if err := b.receivePack(ctx, sess, repo.Storer, packWindow(repo.Storer), ar, newRequest(ar, cmds), objs); err != nil {
+	req := newRequest(ar, cmds)
+	a.said.listen(ar, req, a.secrets)
+	if err := b.receivePack(ctx, sess, repo.Storer, packWindow(repo.Storer), ar, req, objs); err != nil {
 		// Refused, yet perhaps because the branch got there meanwhile: a
 		// push of a vcsync killed with -9 that the server side finished
 		// after we read the refs ("reference already exists", "cannot

@@ -87,7 +87,7 @@ publishes to.`,
 	pf.register(root)
 	root.AddCommand(
 		NewCmdMessage(g, nil),
-		NewCmdPush(g),
+		NewCmdPush(g, nil),
 		NewCmdStatus(g),
 		NewCmdRemote(g),
 		NewCmdHook(g),
