@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"errors"
 	"testing"
 
 	"github.com/spf13/cobra"
@@ -20,22 +18,12 @@ func TestHookInstallFlags(t *testing.T) {
 		{args: []string{"hook", "install", "--force"}, force: true},
 		{args: []string{"hook", "install", "extra"}, usage: true},
 	} {
-		var out bytes.Buffer
-		g := &GlobalOptions{IO: IO{Out: &out, ErrOut: &out}}
-		root := NewRootCmd(g)
-		install, _, err := root.Find([]string{"hook", "install"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		hookCmd := install.Parent()
-		hookCmd.RemoveCommand(install)
 		var got *HookInstallOptions
-		hookCmd.AddCommand(NewCmdHookInstall(g, func(_ *cobra.Command, o *HookInstallOptions) error { got = o; return nil }))
-		root.SetArgs(tt.args)
-		err = root.Execute()
-		var fe *FlagError
+		err := parseOnly(t, tt.args, []string{"hook", "install"}, func(g *GlobalOptions) *cobra.Command {
+			return NewCmdHookInstall(g, func(_ *cobra.Command, o *HookInstallOptions) error { got = o; return nil })
+		})
 		switch {
-		case tt.usage && (!errors.As(err, &fe) || got != nil):
+		case tt.usage && (!isUsage(err) || got != nil):
 			t.Errorf("%v: %v (ran: %v), want a usage error and no run", tt.args, err, got != nil)
 		case !tt.usage && (err != nil || got == nil):
 			t.Errorf("%v: %v (ran: %v)", tt.args, err, got != nil)

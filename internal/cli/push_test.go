@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 	"slices"
 	"testing"
@@ -66,21 +65,14 @@ func TestPushFlags(t *testing.T) {
 		{args: []string{"push", "--timeout", "-1s"}, usage: true},
 	}
 	for _, tt := range tests {
-		var out bytes.Buffer
-		g := &GlobalOptions{IO: IO{Out: &out, ErrOut: &out}}
-		root := NewRootCmd(g)
-		push, _, err := root.Find([]string{"push"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		root.RemoveCommand(push)
 		var got *PushOptions
-		root.AddCommand(NewCmdPush(g, func(_ *cobra.Command, o *PushOptions) error { got = o; return nil }))
-		root.SetArgs(tt.args)
-		err = root.Execute()
-		var fe *FlagError
+		var g *GlobalOptions
+		err := parseOnly(t, tt.args, []string{"push"}, func(gl *GlobalOptions) *cobra.Command {
+			g = gl
+			return NewCmdPush(gl, func(_ *cobra.Command, o *PushOptions) error { got = o; return nil })
+		})
 		if tt.usage {
-			if !errors.As(err, &fe) || got != nil {
+			if !isUsage(err) || got != nil {
 				t.Errorf("%v: %v (ran: %v), want a usage error and no run", tt.args, err, got != nil)
 			}
 			continue
