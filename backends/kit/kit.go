@@ -90,14 +90,10 @@ func EnvName(remote string) string {
 	}, remote)
 }
 
-// Short abbreviates a commit id for messages, as git's old..new does;
-// "" stays visible.
-func Short(id string) string {
-	if id == "" {
-		return `""`
-	}
-	return id[:min(len(id), 12)]
-}
+// Short abbreviates a commit id for messages, as git's old..new does.
+// "" stays "": a caller that prints one (a dry run's pull of a revision
+// not converted yet) leaves it out.
+func Short(id string) string { return id[:min(len(id), 12)] }
 
 // Valid returns b, or nil and err when b did not validate: the end of
 // every backend's New.

@@ -74,8 +74,8 @@ func TestNames(t *testing.T) {
 	if got := Short(strings.Repeat("a", 40)); got != strings.Repeat("a", 12) {
 		t.Errorf("Short = %q", got)
 	}
-	if got := Short(""); got != `""` {
-		t.Errorf(`Short("") = %q, want "" visible`, got)
+	if got := Short(""); got != "" {
+		t.Errorf(`Short("") = %q, want ""`, got)
 	}
 	if err := RefuseOption("command", "-x"); err == nil || !strings.Contains(err.Error(), `command "-x" begins with '-'`) {
 		t.Errorf("RefuseOption = %v", err)
