@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/spf13/cobra"
+	"github.com/vcsync/vcsync"
 )
 
 // parseOnly runs vcsync on args with the command at path replaced by the
@@ -63,5 +64,51 @@ func TestDiffTrustFlags(t *testing.T) {
 	}
 	if err := parseOnly(t, []string{"untrust", "-n"}, []string{"untrust"}, buildUntrust); err != nil || !ran {
 		t.Errorf("untrust -n: %v (ran: %v)", err, ran)
+	}
+}
+
+// TestInitFlags: init's Validate needs --from-svn and a revision number
+// for --since, as usage errors; DIR is the new repository, not -C's.
+func TestInitFlags(t *testing.T) {
+	for _, tt := range []struct {
+		args  []string
+		usage bool
+		want  vcsync.InitOptions
+	}{
+		{args: []string{"init", "--from-svn", "svn://h/p/trunk", "proj", "--since", "40", "--shared"},
+			want: vcsync.InitOptions{URL: "svn://h/p/trunk", Dir: "proj", Since: 40, Shared: true, Remote: "svn"}},
+		{args: []string{"init", "proj"}, usage: true},
+		{args: []string{"init", "--from-svn", "svn://h/p/trunk", "--since", "r40"}, usage: true},
+		{args: []string{"init", "--from-svn", "svn://h/p/trunk", "--since", "0"}, usage: true},
+	} {
+		var got *InitCmdOptions
+		err := parseOnly(t, tt.args, []string{"init"}, func(g *GlobalOptions) *cobra.Command {
+			return NewCmdInit(g, func(_ *cobra.Command, o *InitCmdOptions) error { got = o; return nil })
+		})
+		switch {
+		case tt.usage && (!isUsage(err) || got != nil):
+			t.Errorf("%v: %v (ran: %v), want a usage error and no run", tt.args, err, got != nil)
+		case !tt.usage && (err != nil || got == nil):
+			t.Errorf("%v: %v (ran: %v)", tt.args, err, got != nil)
+		case !tt.usage && (got.Init.URL != tt.want.URL || got.Init.Dir != tt.want.Dir || got.Init.Since != tt.want.Since || got.Init.Shared != tt.want.Shared || got.Init.Remote != tt.want.Remote):
+			t.Errorf("%v: %+v, want %+v", tt.args, got.Init, tt.want)
+		}
+	}
+}
+
+// TestMergeChangeLogArgs: git's three files reach the options in order;
+// two are a usage error.
+func TestMergeChangeLogArgs(t *testing.T) {
+	var got *MergeChangeLogOptions
+	build := func(g *GlobalOptions) *cobra.Command {
+		return NewCmdMergeChangeLog(g, func(_ *cobra.Command, o *MergeChangeLogOptions) error { got = o; return nil })
+	}
+	if err := parseOnly(t, []string{"merge-changelog", "O", "A", "B"}, []string{"merge-changelog"}, build); err != nil || got == nil ||
+		got.Base != "O" || got.Current != "A" || got.Other != "B" {
+		t.Errorf("merge-changelog O A B: %v, %+v", err, got)
+	}
+	got = nil
+	if err := parseOnly(t, []string{"merge-changelog", "O", "A"}, []string{"merge-changelog"}, build); !isUsage(err) || got != nil {
+		t.Errorf("merge-changelog O A: %v (ran: %v), want a usage error", err, got != nil)
 	}
 }

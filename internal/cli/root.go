@@ -93,13 +93,13 @@ publishes to.`,
 		NewCmdHook(g),
 		NewCmdCommit(g, nil),
 		NewCmdDiff(g, nil),
-		NewCmdVersion(g),
+		NewCmdVersion(g, nil),
 		NewCmdTrust(g, nil),
 		NewCmdUntrust(g, nil),
 		NewCmdEntry(g, nil),
-		NewCmdPull(g),
-		NewCmdInit(g),
-		NewCmdMergeChangeLog(g),
+		NewCmdPull(g, nil),
+		NewCmdInit(g, nil),
+		NewCmdMergeChangeLog(g, nil),
 	)
 	// cobra's completion command prints its help, exit 0, for a missing or
 	// unknown shell: a usage error here, as everywhere else.
