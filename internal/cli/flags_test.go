@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/spf13/cobra"
@@ -110,5 +111,41 @@ func TestMergeChangeLogArgs(t *testing.T) {
 	got = nil
 	if err := parseOnly(t, []string{"merge-changelog", "O", "A"}, []string{"merge-changelog"}, build); !isUsage(err) || got != nil {
 		t.Errorf("merge-changelog O A: %v (ran: %v), want a usage error", err, got != nil)
+	}
+}
+
+// TestRemoteStatusFlags: remote add's flags fill the spec, remote remove
+// takes exactly one name, status takes --fetch.
+func TestRemoteStatusFlags(t *testing.T) {
+	var add *RemoteAddOptions
+	buildAdd := func(g *GlobalOptions) *cobra.Command {
+		return NewCmdRemoteAdd(g, func(_ *cobra.Command, o *RemoteAddOptions) error { add = o; return nil })
+	}
+	err := parseOnly(t, []string{"remote", "add", "svn", "svn://h/p/trunk", "--backend", "svn", "--shared", "--branch", "b"}, []string{"remote", "add"}, buildAdd)
+	want := vcsync.RemoteSpec{Name: "svn", URL: "svn://h/p/trunk", Backend: "svn", Shared: true, Branch: "b"}
+	if err != nil || add == nil || add.Spec != want {
+		t.Errorf("remote add: %v, %+v; want %+v", err, add, want)
+	}
+
+	var removed []string
+	buildRemove := func(g *GlobalOptions) *cobra.Command {
+		return NewCmdRemoteRemove(g, func(_ *cobra.Command, _ *GlobalOptions, name string) error {
+			removed = append(removed, name)
+			return nil
+		})
+	}
+	if err := parseOnly(t, []string{"remote", "remove", "a"}, []string{"remote", "remove"}, buildRemove); err != nil || !slices.Equal(removed, []string{"a"}) {
+		t.Errorf("remote remove a: %v, %q", err, removed)
+	}
+	if err := parseOnly(t, []string{"remote", "remove", "a", "b"}, []string{"remote", "remove"}, buildRemove); !isUsage(err) || len(removed) != 1 {
+		t.Errorf("remote remove a b: %v, removed %q; want a usage error", err, removed)
+	}
+
+	fetched := false
+	buildStatus := func(g *GlobalOptions) *cobra.Command {
+		return NewCmdStatus(g, func(_ *cobra.Command, _ *GlobalOptions, fetch bool) error { fetched = fetch; return nil })
+	}
+	if err := parseOnly(t, []string{"status", "--fetch"}, []string{"status"}, buildStatus); err != nil || !fetched {
+		t.Errorf("status --fetch: %v, fetch %v", err, fetched)
 	}
 }

@@ -88,7 +88,7 @@ publishes to.`,
 	root.AddCommand(
 		NewCmdMessage(g, nil),
 		NewCmdPush(g, nil),
-		NewCmdStatus(g),
+		NewCmdStatus(g, nil),
 		NewCmdRemote(g),
 		NewCmdHook(g),
 		NewCmdCommit(g, nil),
