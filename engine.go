@@ -108,7 +108,11 @@ func (e *engine) phase(ctx context.Context, ph phase) ([]RemoteResult, error) {
 			case sem <- struct{}{}:
 				defer func() { <-sem }()
 			case <-ctx.Done():
-				results[i] = e.finish(t, RemoteResult{Status: backends.StatusFailed, Err: ctx.Err()}, "")
+			}
+			// None starts once the push is cancelled, even where a slot
+			// came free at the same moment (select picks at random).
+			if err := ctx.Err(); err != nil {
+				results[i] = e.finish(t, RemoteResult{Status: backends.StatusFailed, Err: err}, "")
 				return
 			}
 			results[i] = e.pushOne(ctx, t, head, branch)

@@ -2,6 +2,7 @@ package vcsync_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,5 +48,43 @@ func TestPushNoAttemptAfterCancel(t *testing.T) {
 	out, err := os.ReadFile(ran)
 	if err != nil || strings.Count(string(out), "x") != 1 {
 		t.Errorf("the program ran %d times (%v), want once", strings.Count(string(out), "x"), err)
+	}
+}
+
+// TestPushNoneStartsAfterCancel: remotes waiting for a free slot (-j 1)
+// never start once the push is cancelled, even when a slot comes free at
+// that moment; the one whose start cancelled it sends nothing either.
+func TestPushNoneStartsAfterCancel(t *testing.T) {
+	testserver.Env(t)
+	dir := t.TempDir()
+	git(t, dir, "init", "-q")
+	git(t, dir, "commit", "-q", "--allow-empty", "-m", "one")
+	ran := filepath.Join(t.TempDir(), "ran")
+	script := filepath.Join(t.TempDir(), "deploy.sh")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\necho \"$VCSYNC_REMOTE\" >>'"+ran+"'\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"a", "b", "c", "d"} {
+		git(t, dir, "config", "vcsync."+name+".backend", "command")
+		git(t, dir, "config", "vcsync."+name+".command", script)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var starts []string
+	rs, err := vcsync.Push(ctx, vcsync.PushOptions{Dir: dir, Jobs: 1, Retries: -1, Registry: all.Registry(),
+		OnStart: func(name string) { starts = append(starts, name); cancel() }})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Push = %v, want context.Canceled", err)
+	}
+	if len(starts) != 1 {
+		t.Errorf("started %q after the cancellation, want one start", starts)
+	}
+	for _, r := range rs {
+		if r.Status != backends.StatusFailed || r.Attempts != 0 {
+			t.Errorf("%s: %s after %d attempts, want failed after none", r.Name, r.Status, r.Attempts)
+		}
+	}
+	if out, err := os.ReadFile(ran); err == nil {
+		t.Errorf("the program ran for %q after the cancellation", out)
 	}
 }
