@@ -189,7 +189,7 @@ func (reg Registry) Kinds() []string {
 }
 
 // Prober is implemented by a backend that can tell which local commit its
-// remote holds without pushing anything: vcsync status --fetch asks it.
+// remote holds without pushing anything: vcsync status asks it.
 type Prober interface {
 	// Holds returns the local commit id the remote's branch holds, "" for
 	// none. A commit that is not in the local history is returned as is.

@@ -172,7 +172,7 @@ func (b *backend) fastForward(repo *gogit.Repository, to *object.Commit, old plu
 
 // diverged is the Rejected error of a push that would not fast-forward.
 func (b *backend) diverged(ref plumbing.ReferenceName, old, to plumbing.Hash, why string) error {
-	return b.errorf(backends.Rejected, "diverged: its %s is at %s, %s; pushing %s would not be a fast-forward: pull and merge, then push again (vcsync never forces)",
+	return b.errorf(backends.Rejected, "diverged: its %s is at %s, %s; pushing %s would not be a fast-forward: bring its commits into your branch (vcsync pull, from the primary; else git pull), then push again (vcsync never forces)",
 		ref.Short(), short(old), why, short(to))
 }
 

@@ -3,6 +3,7 @@ package svn
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 
@@ -41,6 +42,21 @@ func envFor(key, remote string) string {
 	return os.Getenv(key)
 }
 
+// authHint says where vcsync takes svn credentials from, for an auth
+// error: svn's own "Can't get username or password" names nothing the user
+// can set (issue 14). Never a prompt: svn runs with --non-interactive.
+func (c *client) authHint() string {
+	if strings.HasPrefix(c.b.url, "svn+ssh://") {
+		return "svn+ssh:// logs in with ssh: load the key into ssh-agent (ssh-add), or name it in ~/.ssh/config"
+	}
+	name := kit.EnvName(c.b.remote.Name)
+	vars := fmt.Sprintf("VCSYNC_SVN_USERNAME and VCSYNC_SVN_PASSWORD (or VCSYNC_SVN_USERNAME_%s and VCSYNC_SVN_PASSWORD_%s)", name, name)
+	if c.user != "" || c.pass != "" {
+		return "the server refused the credentials of " + vars
+	}
+	return "set " + vars + " in the environment: vcsync never prompts"
+}
+
 // run runs svn or svnmucc with args after the options every call needs, and
 // returns its stdout. what names the step for the error, which is
 // classified and never holds the password.
@@ -65,7 +81,12 @@ func (c *client) run(ctx context.Context, what, name string, args ...string) ([]
 	cmd.Args = append(cmd.Args, args...)
 	out, err := c.runner.Run(ctx, cmd)
 	if err != nil {
-		return out, c.b.errorf(classify(ctx, err), "%s: %s", what, run.Redact(brief(name, err), c.pass))
+		class := classify(ctx, err)
+		msg := run.Redact(brief(name, err), c.pass)
+		if class == backends.Auth {
+			msg += ": " + c.authHint()
+		}
+		return out, c.b.errorf(class, "%s: %s", what, msg)
 	}
 	return out, nil
 }

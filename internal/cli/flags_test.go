@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/vcsync/vcsync"
@@ -115,7 +116,7 @@ func TestMergeChangeLogArgs(t *testing.T) {
 }
 
 // TestRemoteStatusFlags: remote add's flags fill the spec, remote remove
-// takes exactly one name, status takes --fetch.
+// takes exactly one name, status's --timeout is validated.
 func TestRemoteStatusFlags(t *testing.T) {
 	var add *RemoteAddOptions
 	buildAdd := func(g *GlobalOptions) *cobra.Command {
@@ -141,11 +142,15 @@ func TestRemoteStatusFlags(t *testing.T) {
 		t.Errorf("remote remove a b: %v, removed %q; want a usage error", err, removed)
 	}
 
-	fetched := false
+	var status *StatusOptions
 	buildStatus := func(g *GlobalOptions) *cobra.Command {
-		return NewCmdStatus(g, func(_ *cobra.Command, _ *GlobalOptions, fetch bool) error { fetched = fetch; return nil })
+		return NewCmdStatus(g, func(_ *cobra.Command, o *StatusOptions) error { status = o; return nil })
 	}
-	if err := parseOnly(t, []string{"status", "--fetch"}, []string{"status"}, buildStatus); err != nil || !fetched {
-		t.Errorf("status --fetch: %v, fetch %v", err, fetched)
+	if err := parseOnly(t, []string{"status", "--timeout", "5s"}, []string{"status"}, buildStatus); err != nil || status == nil || status.Timeout != 5*time.Second {
+		t.Errorf("status --timeout 5s: %v, %+v", err, status)
+	}
+	status = nil
+	if err := parseOnly(t, []string{"status", "--timeout", "-1s"}, []string{"status"}, buildStatus); !isUsage(err) || status != nil {
+		t.Errorf("status --timeout -1s: %v (ran: %v), want a usage error", err, status != nil)
 	}
 }

@@ -46,6 +46,11 @@ type Config struct {
 	// working tree.
 	AuthorsFile   string
 	AuthorsShared bool
+	// HookStrictSet says hookStrict was given. Unset, the hook still
+	// refuses a git push whose push to a non-git primary failed (the
+	// public mirror must not get ahead of the repository of record);
+	// only an explicit hookStrict = false lets it through (issue 14).
+	HookStrictSet bool
 }
 
 // File is one configuration file; Name is how errors name it.
@@ -196,7 +201,7 @@ func (c *Config) setBool(key string, b bool) {
 	case "hookmirror":
 		c.HookMirror = b
 	case "hookstrict":
-		c.HookStrict = b
+		c.HookStrict, c.HookStrictSet = b, true
 	case "coauthortrailers":
 		c.CoAuthorTrailers = b
 	}
