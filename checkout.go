@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/repo"
 )
 
@@ -71,7 +72,7 @@ func finishCheckout(ctx context.Context, r *repo.Repo, stateDir string) error {
 	out, err := r.Git(ctx, nil, "rev-parse", "--verify", "-q", "refs/heads/"+branch)
 	if err == nil && strings.TrimSpace(string(out)) == to {
 		if _, err := r.Git(ctx, nil, "read-tree", "-m", "-u", old, to); err != nil {
-			return fmt.Errorf("finish the working tree of an interrupted pull (%s moved to %s): %w", branch, short(to), err)
+			return fmt.Errorf("finish the working tree of an interrupted pull (%s moved to %s): %w", branch, kit.Short(to), err)
 		}
 	}
 	return os.Remove(marker)

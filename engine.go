@@ -10,41 +10,56 @@ import (
 	"time"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 	"github.com/vcsync/vcsync/internal/state"
 )
 
-// run pushes the targets in phases. The state is saved after each remote,
-// so that a run killed midway remembers what it finished.
-func (p *pusher) run(ctx context.Context) ([]RemoteResult, error) {
-	var first, primary, rest []target
+// phase is one step of a push: its remotes run at most jobs at once, and
+// only once every remote of the phases before it succeeded.
+type phase struct {
+	name    string // "rewriting", "primary", "rest": for the reader and a debugger
+	jobs    int
+	targets []target
+}
+
+// phases sorts the targets into the order they push in: a backend that
+// rewrites history (git-svn) first, since after it the others push the
+// rewritten commits; then the primary, the repository of record; then the
+// rest, -j at once.
+func (p *pusher) phases() []phase {
+	rewriting := phase{name: "rewriting", jobs: 1}
+	primary := phase{name: "primary", jobs: 1}
+	rest := phase{name: "rest", jobs: p.opt.Jobs}
 	for _, t := range p.targets {
 		switch {
 		case t.caps.RewritesHistory:
-			first = append(first, t)
+			rewriting.targets = append(rewriting.targets, t)
 		case t.remote.Name == p.cfg.Primary:
-			primary = append(primary, t)
+			primary.targets = append(primary.targets, t)
 		default:
-			rest = append(rest, t)
+			rest.targets = append(rest.targets, t)
 		}
 	}
+	return []phase{rewriting, primary, rest}
+}
+
+// run pushes the targets phase by phase. The state is saved after each
+// remote, so that a run killed midway remembers what it finished.
+func (p *pusher) run(ctx context.Context) ([]RemoteResult, error) {
 	e := &engine{p: p, st: p.st}
 	var results []RemoteResult
-	for i, phase := range [][]target{first, primary, rest} {
-		if len(phase) == 0 {
+	for _, ph := range p.phases() {
+		if len(ph.targets) == 0 {
 			continue
 		}
 		if failed := firstFailure(results); failed != "" {
-			for _, t := range phase {
+			for _, t := range ph.targets {
 				results = append(results, e.skip(t, failed))
 			}
 			continue
 		}
-		jobs := 1
-		if i == 2 {
-			jobs = p.opt.Jobs
-		}
-		rs, err := e.phase(ctx, phase, jobs)
+		rs, err := e.phase(ctx, ph)
 		results = append(results, rs...)
 		if err != nil {
 			return results, err
@@ -72,9 +87,11 @@ type engine struct {
 	mu sync.Mutex // guards st and the OnDone calls
 }
 
-// phase pushes targets at most jobs at once. Every remote pushes the HEAD
-// of this moment: a rewriting backend before it may have moved HEAD.
-func (e *engine) phase(ctx context.Context, ts []target, jobs int) ([]RemoteResult, error) {
+// phase pushes the phase's targets at most ph.jobs at once. Every remote
+// pushes the HEAD of this moment: a rewriting backend before it may have
+// moved HEAD.
+func (e *engine) phase(ctx context.Context, ph phase) ([]RemoteResult, error) {
+	ts := ph.targets
 	head, branch, err := e.p.r.CurrentHead(ctx)
 	if err != nil {
 		return nil, err
@@ -83,7 +100,7 @@ func (e *engine) phase(ctx context.Context, ts []target, jobs int) ([]RemoteResu
 		head, branch = e.p.opt.To, e.p.opt.Branch
 	}
 	results := make([]RemoteResult, len(ts))
-	sem := make(chan struct{}, jobs)
+	sem := make(chan struct{}, ph.jobs)
 	var wg sync.WaitGroup
 	for i, t := range ts {
 		wg.Add(1)
@@ -93,7 +110,11 @@ func (e *engine) phase(ctx context.Context, ts []target, jobs int) ([]RemoteResu
 			case sem <- struct{}{}:
 				defer func() { <-sem }()
 			case <-ctx.Done():
-				results[i] = e.finish(t, RemoteResult{Status: backends.StatusFailed, Err: ctx.Err()}, "")
+			}
+			// None starts once the push is cancelled, even where a slot
+			// came free at the same moment (select picks at random).
+			if err := ctx.Err(); err != nil {
+				results[i] = e.finish(t, RemoteResult{Status: backends.StatusFailed, Err: err}, "")
 				return
 			}
 			results[i] = e.pushOne(ctx, t, head, branch)
@@ -136,30 +157,19 @@ func (e *engine) pushOne(ctx context.Context, t target, head, branch string) Rem
 		e.p.opt.OnStart(t.remote.Name)
 	}
 	start := time.Now()
-	delay := e.p.opt.Backoff
-	for {
-		res.Attempts++
-		r, err := e.attempt(ctx, t, e.p.local(branch), rng)
-		if err == nil {
-			res.Status, res.Revision, res.Err, res.rewritten = r.Status, r.Revision, nil, r.Rewritten
-			res.Duration = time.Since(start)
-			return e.finish(t, res, r.Holds)
-		}
-		res.Err = errors.New(run.Redact(err.Error()))
-		if backends.ClassOf(err) != backends.Transient || res.Attempts > e.p.opt.Retries || ctx.Err() != nil {
-			res.Status = backends.StatusFailed
-			if backends.ClassOf(err) == backends.Rejected {
-				res.Status = backends.StatusRejected
-			}
-			res.Duration = time.Since(start)
-			return e.finish(t, res, "")
-		}
-		select {
-		case <-time.After(delay):
-			delay *= 2
-		case <-ctx.Done():
-		}
+	b := e.decorate(t.backend)
+	r, err := b.Push(ctx, e.p.local(branch), rng)
+	res.Attempts, res.Duration, res.Messages = b.attempts, time.Since(start), r.Messages
+	if err == nil {
+		res.Status, res.Revision, res.rewritten = r.Status, r.Revision, r.Rewritten
+		return e.finish(t, res, r.Holds)
 	}
+	res.Err = errors.New(run.Redact(err.Error()))
+	res.Status = backends.StatusFailed
+	if backends.ClassOf(err) == backends.Rejected {
+		res.Status = backends.StatusRejected
+	}
+	return e.finish(t, res, "")
 }
 
 // rangeOf is what to push to t, which the state says holds known. Tags
@@ -175,26 +185,22 @@ func (e *engine) rangeOf(t target, known state.Remote, head string) backends.Ran
 	return backends.Range{From: known.Holds, FromRevision: known.Revision, To: head, FollowTags: tags}
 }
 
-// attempt is one push, under the per-attempt timeout.
-func (e *engine) attempt(ctx context.Context, t target, l backends.Local, rng backends.Range) (backends.Result, error) {
+// decorate wraps a remote's backend for one push, as restic wraps its
+// backends: each attempt under the per-attempt timeout, transient failures
+// retried with backoff.
+func (e *engine) decorate(b backends.Backend) *retrying {
 	if e.p.opt.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, e.p.opt.Timeout)
-		defer cancel()
+		b = timed{Backend: b, timeout: e.p.opt.Timeout}
 	}
-	r, err := t.backend.Push(ctx, l, rng)
-	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		err = backends.Errorf(backends.Transient, "timed out after %s: %w", e.p.opt.Timeout, err)
-	}
-	return r, err
+	return &retrying{Backend: b, retries: e.p.opt.Retries, delay: e.p.opt.Backoff}
 }
 
 // plan is a dry run of the push to t: the backend's own Push with a
 // Runner that runs the commands that only read (the remote's revision, its
 // tip, its refs) and prints, into the result's Commands, those that would
 // write. The plan is then what a push would do now, asked of the remote,
-// and nothing changes anywhere (internal/run's Cmd.ReadOnly). One attempt:
-// a failure to read the remote is the plan's answer.
+// and nothing changes anywhere (internal/run's Cmd.ReadOnly). One attempt,
+// under the timeout: a failure to read the remote is the plan's answer.
 func (e *engine) plan(ctx context.Context, t target, branch string, res RemoteResult) RemoteResult {
 	var cmds bytes.Buffer
 	l := e.p.local(branch)
@@ -203,9 +209,10 @@ func (e *engine) plan(ctx context.Context, t target, branch string, res RemoteRe
 	known := *e.st.Remote(t.remote.Name)
 	e.mu.Unlock()
 	start := time.Now()
-	res.Attempts = 1
-	r, err := e.attempt(ctx, t, l, e.rangeOf(t, known, res.To))
-	res.Duration = time.Since(start)
+	b := e.decorate(t.backend)
+	b.retries = 0
+	r, err := b.Push(ctx, l, e.rangeOf(t, known, res.To))
+	res.Attempts, res.Duration = b.attempts, time.Since(start)
 	res.Commands = strings.Split(strings.TrimSuffix(cmds.String(), "\n"), "\n")
 	if cmds.Len() == 0 {
 		res.Commands = nil
@@ -229,11 +236,11 @@ func (e *engine) plan(ctx context.Context, t target, branch string, res RemoteRe
 	case r.From == res.To:
 		what = "tags (no new commit)" // --tags, followTags
 	default:
-		what = "everything up to " + short(res.To)
+		what = "everything up to " + kit.Short(res.To)
 		if n, err := e.p.r.Count(ctx, r.From, res.To); err == nil {
-			what = fmt.Sprintf("%d commit(s), %s", n, short(res.To))
+			what = fmt.Sprintf("%d commit(s), %s", n, kit.Short(res.To))
 			if r.From != "" {
-				what = fmt.Sprintf("%d commit(s), %s..%s", n, short(r.From), short(res.To))
+				what = fmt.Sprintf("%d commit(s), %s..%s", n, kit.Short(r.From), kit.Short(res.To))
 			}
 		}
 	}
@@ -306,11 +313,4 @@ func (e *engine) forgetRewritten(self string, m map[string]string) {
 			s.Holds, s.Revision = "", ""
 		}
 	}
-}
-
-func short(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/changelog"
 	"github.com/vcsync/vcsync/internal/hook"
 	"github.com/vcsync/vcsync/internal/repo"
@@ -48,7 +49,7 @@ func checkOutgoing(ctx context.Context, r *repo.Repo, updates []hook.RefUpdate) 
 	if len(problems) == 0 {
 		return nil
 	}
-	fix := "git rebase -i " + short(base)
+	fix := "git rebase -i " + kit.Short(base)
 	if base == "" {
 		fix = "git rebase -i (from the first of them)"
 	}
@@ -78,7 +79,7 @@ func checkCommit(ctx context.Context, r *repo.Repo, c string) (string, error) {
 		return "", err
 	}
 	subject, _, _ := strings.Cut(string(msg), "\n")
-	what := short(c) + " " + fmt.Sprintf("%q", subject)
+	what := kit.Short(c) + " " + fmt.Sprintf("%q", subject)
 	if len(logs) == 0 {
 		if other && keepsChangeLog(ctx, r, c) {
 			return what + ": changes files but no ChangeLog", nil

@@ -9,6 +9,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/replay"
 	"github.com/vcsync/vcsync/internal/run"
 )
@@ -50,7 +51,7 @@ func (p *puller) land(ctx context.Context, res *PullResult, tip string) error {
 	rp := &replay.Replayer{Repo: p.r, Committer: object.Signature{Name: who.Name, Email: who.Email, When: when}}
 	ids, err := rp.Replay(ctx, locals, plumbing.NewHash(tip))
 	if err != nil {
-		return fmt.Errorf("%w; nothing changed. To do it by hand: git rebase %s (the pulled commits), then vcsync push", err, short(tip))
+		return fmt.Errorf("%w; nothing changed. To do it by hand: git rebase %s (the pulled commits), then vcsync push", err, kit.Short(tip))
 	}
 	for i, c := range locals {
 		res.Replayed = append(res.Replayed, ReplayedCommit{Old: c.Hash.String(), New: ids[i].String(), Subject: subject(c.Message)})
@@ -122,5 +123,5 @@ func (p *puller) unpublished(ctx context.Context, locals []*object.Commit) error
 func (p *puller) refuse(c *object.Commit, why string) error {
 	return fmt.Errorf("commit %s (%s) would have to be replayed onto the pulled commits, but %s: "+
 		"vcsync never rewrites a published commit; nothing changed. Merge by hand (git merge), or ask the remote's owner",
-		short(c.Hash.String()), subject(c.Message), why)
+		kit.Short(c.Hash.String()), subject(c.Message), why)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/config"
 	"github.com/vcsync/vcsync/internal/repo"
 	"github.com/vcsync/vcsync/internal/run"
@@ -83,7 +84,7 @@ func (p *puller) svnBase(ctx context.Context, rm backends.Remote, rr backends.Re
 			}
 			if !p.hasCommit(id) {
 				return svnconv.Base{}, fmt.Errorf("r%d of %s was sent by vcsync from another repository, as commit %s, which this one lacks: "+
-					"fetch it from a mirror that has it (git fetch MIRROR), then pull again", rev.Number, info.Path, short(id))
+					"fetch it from a mirror that has it (git fetch MIRROR), then pull again", rev.Number, info.Path, kit.Short(id))
 			}
 			return svnconv.Base{Rev: rev.Number, Commit: plumbing.NewHash(id)}, nil
 		}

@@ -65,6 +65,9 @@ type RemoteResult struct {
 	// svn), and for a git remote its ref updates, each OLD..NEW as read
 	// from the remote. The commands that only read ran.
 	Commands []string
+	// Messages are what the remote's server said (git's "remote:" lines:
+	// its hooks' output), even when the push failed.
+	Messages []string
 
 	rewritten map[string]string // from a backend that rewrites history
 	branch    string            // the remote branch pushed to ("" when not tried)

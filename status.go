@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/repo"
 	"github.com/vcsync/vcsync/internal/run"
 	"github.com/vcsync/vcsync/internal/state"
@@ -192,7 +193,7 @@ func (a asker) count(ctx context.Context, b backends.Backend, holds string, s *R
 	if holds != "" && !a.has(ctx, holds) {
 		f, ok := b.(backends.Fetcher)
 		if !ok {
-			return backends.Errorf(backends.Rejected, "diverged: it holds %s, which is not in the local history", short(holds))
+			return backends.Errorf(backends.Rejected, "diverged: it holds %s, which is not in the local history", kit.Short(holds))
 		}
 		got, err := f.Fetch(ctx, a.l)
 		if err != nil {

@@ -101,6 +101,11 @@ type Result struct {
 	// Rewritten maps local commit ids to the ids that replace them, for a
 	// backend that rewrites history (git-svn); nil otherwise.
 	Rewritten map[string]string
+	// Messages are what the remote's server said during the push, a line
+	// each, in order: the git backend's "remote:" lines (the hooks'
+	// output). A backend may return them with an error too: a hook's
+	// refusal explains itself there.
+	Messages []string
 }
 
 // Backend is one remote of one kind. Its methods take a context: the engine

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -41,7 +42,7 @@ func dryRun(t *testing.T, h *harness) {
 	defer cancel()
 	res, err := h.b.Push(ctx, l, backends.Range{From: first, To: head})
 	if err != nil || res.Status != backends.StatusOK || res.From != first {
-		t.Fatalf("dry Push = status %q, From %s, %v; want ok from %s", res.Status, short(res.From), err, short(first))
+		t.Fatalf("dry Push = status %q, From %s, %v; want ok from %s", res.Status, kit.Short(res.From), err, kit.Short(first))
 	}
 	if printed.Len() == 0 {
 		t.Error("a dry run printed no command")

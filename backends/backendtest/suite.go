@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/testserver"
 )
 
@@ -131,7 +132,7 @@ func (h *harness) mustPush(t *testing.T, b backends.Backend, r backends.Range, w
 		t.Fatalf("Push(%s): %v (class %v)", rangeString(r), err, backends.ClassOf(err))
 	}
 	if res.Status != want || res.Holds != r.To {
-		t.Fatalf("Push(%s) = status %q, Holds %s; want %q, %s", rangeString(r), res.Status, short(res.Holds), want, short(r.To))
+		t.Fatalf("Push(%s) = status %q, Holds %s; want %q, %s", rangeString(r), res.Status, kit.Short(res.Holds), want, kit.Short(r.To))
 	}
 	h.wantHolds(t, r.To)
 }
@@ -140,7 +141,7 @@ func (h *harness) mustPush(t *testing.T, b backends.Backend, r backends.Range, w
 func (h *harness) wantHolds(t *testing.T, want string) {
 	t.Helper()
 	if got := h.fx.Holds(t); got != want {
-		t.Fatalf("the remote holds %s, want %s", short(got), short(want))
+		t.Fatalf("the remote holds %s, want %s", kit.Short(got), kit.Short(want))
 	}
 }
 
@@ -154,13 +155,5 @@ func (h *harness) wantCount(t *testing.T, want int, why string) {
 
 // rangeString shows a range as FROM..TO, with short ids.
 func rangeString(r backends.Range) string {
-	return short(r.From) + ".." + short(r.To)
-}
-
-// short abbreviates a commit id for messages; "" stays visible.
-func short(id string) string {
-	if id == "" {
-		return `""`
-	}
-	return id[:min(len(id), 12)]
+	return kit.Short(r.From) + ".." + kit.Short(r.To)
 }

@@ -17,13 +17,9 @@ package bzr
 
 import (
 	"context"
-	"errors"
-	"os"
-	"path/filepath"
-	"slices"
-	"strings"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -40,55 +36,30 @@ var schemes = []string{"file", "bzr", "bzr+ssh", "sftp", "bzr+http", "bzr+https"
 // on the terminal: brz cannot pass ssh -oBatchMode=yes.
 var env = []string{"LC_ALL=C.UTF-8", "BRZ_PROGRESS_BAR=none", "SSH_ASKPASS=false", "SSH_ASKPASS_REQUIRE=force"}
 
-type backend struct {
-	remote backends.Remote
-}
+// backend is one remote; kit.Base holds it.
+type backend struct{ kit.Base }
 
 // New returns the bzr backend for r. It checks r.URL without contacting
 // the remote.
 func New(r backends.Remote) (backends.Backend, error) {
-	b := &backend{remote: r}
-	if err := b.validate(); err != nil {
-		return nil, err
-	}
-	return b, nil
+	b := &backend{kit.Base{Remote: r, Classify: classify, Brief: brief}}
+	return kit.Valid(b, b.validate())
 }
 
 // validate refuses URLs and settings that brz would misread.
 func (b *backend) validate() error {
-	u := b.remote.URL
-	switch {
-	case u == "":
-		return b.errorf(backends.Fatal, "no url")
-	case strings.HasPrefix(u, "-"):
-		// CVE-2017-1000117: brz would take it for an option.
-		return b.errorf(backends.Fatal, "url %q begins with '-': refused", run.RedactURL(u))
-	case b.remote.Branch != "":
-		return b.errorf(backends.Fatal, "branch %q: a Bazaar branch is named by its url alone; remove the branch setting", b.remote.Branch)
+	if b.Remote.Branch != "" {
+		return b.Errorf(backends.Fatal, "branch %q: a Bazaar branch is named by its url alone; remove the branch setting", b.Remote.Branch)
 	}
-	scheme, _, ok := strings.Cut(u, "://")
-	if !ok {
-		return nil // a path, or lp:...
-	}
-	if !slices.Contains(schemes, scheme) {
-		return b.errorf(backends.Fatal, "url %q: unsupported scheme %q (known: %s, or a path)", run.RedactURL(u), scheme, strings.Join(schemes, ", "))
-	}
-	if run.RedactURL(u) != u {
-		// DESIGN.md: secrets never in argv (ps shows it to every user).
-		return b.errorf(backends.Fatal, "url %q holds a password: put it in ~/.config/breezy/authentication.conf instead", run.RedactURL(u))
+	if err := kit.CheckURL(b.Remote.URL, schemes, "put it in ~/.config/breezy/authentication.conf instead"); err != nil {
+		return b.Errorf(backends.Fatal, "%v", err)
 	}
 	return nil
 }
 
-// target returns the URL to hand to brz: a relative path is relative to
-// root, the top of the working tree, as for the git backend.
-func (b *backend) target(root string) string {
-	u := b.remote.URL
-	if strings.Contains(u, "://") || strings.HasPrefix(u, "lp:") || filepath.IsAbs(u) {
-		return u
-	}
-	return filepath.Join(root, u)
-}
+// target returns the URL to hand to brz (kit.Target); lp: names a
+// Launchpad branch.
+func (b *backend) target(root string) string { return kit.Target(b.Remote.URL, root, "lp:") }
 
 // Capabilities: Breezy keeps the author (a revision property when it is
 // not the committer) and the date; the branch tip moves only once every
@@ -101,22 +72,15 @@ func (b *backend) Capabilities() backends.Capabilities {
 // and for a local path that exists, checks that it is a branch. It does not
 // contact a remote: one that is down fails the push, not the commit.
 func (b *backend) Check(ctx context.Context, l backends.Local) error {
-	c := &backend{remote: b.remote} // Check may run while the engine pushes with b
+	c := &backend{b.Base} // Check may run while the engine pushes with b
 	if err := c.validate(); err != nil {
 		return err
 	}
 	if _, err := (*run.Runner)(nil).Run(ctx, run.Cmd{Name: "brz", Args: []string{"version"}, Dir: l.Neutral(), Neutral: true, Env: env}); err != nil {
-		return c.errorf(backends.Fatal, "brz, which pushes to Bazaar branches, does not run (install brz): %v", err)
+		return c.Errorf(backends.Fatal, "brz, which pushes to Bazaar branches, does not run (install brz): %v", err)
 	}
-	if strings.Contains(c.remote.URL, "://") || strings.HasPrefix(c.remote.URL, "lp:") {
-		return nil
-	}
-	dir, _ := filepath.Abs(c.remote.URL) // Check has no Local: relative to the current directory
-	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
-		return nil // an unmounted disk is like a server that is down
-	}
-	if _, err := os.Stat(filepath.Join(dir, ".bzr")); err != nil {
-		return c.errorf(backends.Fatal, "%s is not a Bazaar branch: make it with `brz init %s` first", dir, dir)
+	if dir := kit.LocalRepo(c.Remote.URL, ".bzr", "lp:"); dir != "" {
+		return c.Errorf(backends.Fatal, "%s is not a Bazaar branch: make it with `brz init %s` first", dir, dir)
 	}
 	return nil
 }
@@ -131,9 +95,4 @@ func (b *backend) brz(ctx context.Context, l backends.Local, args ...string) ([]
 // (revision-info, tags): a dry run runs it too.
 func (b *backend) read(ctx context.Context, l backends.Local, args ...string) ([]byte, error) {
 	return l.Runner.Run(ctx, run.Cmd{Name: "brz", Args: args, Dir: l.Neutral(), Neutral: true, Env: env, Group: true, ReadOnly: true})
-}
-
-// errorf returns a classified error that names the remote.
-func (b *backend) errorf(c backends.Class, format string, args ...any) error {
-	return backends.Errorf(c, "remote %s: "+format, append([]any{b.remote.Name}, args...)...)
 }

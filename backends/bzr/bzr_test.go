@@ -10,6 +10,7 @@ import (
 
 	"github.com/vcsync/vcsync/backends"
 	"github.com/vcsync/vcsync/backends/backendtest"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 	"github.com/vcsync/vcsync/internal/testserver"
 )
@@ -151,10 +152,10 @@ func mustPush(t *testing.T, l backends.Local, branch string, want backends.Statu
 	head := testserver.Git(t, l.Root, "rev-parse", "HEAD")
 	res, err := push(t, l, branch)
 	if err != nil || res.Status != want || res.Holds != head {
-		t.Fatalf("Push(%s) = %+v, %v; want status %q", short(head), res, err, want)
+		t.Fatalf("Push(%s) = %+v, %v; want status %q", kit.Short(head), res, err, want)
 	}
 	if _, err := strconv.Atoi(res.Revision); err != nil {
-		t.Errorf("Push(%s): Revision %q, want the branch's revno", short(head), res.Revision)
+		t.Errorf("Push(%s): Revision %q, want the branch's revno", kit.Short(head), res.Revision)
 	}
 }
 

@@ -3,10 +3,11 @@ package bzr
 import (
 	"context"
 	"errors"
-	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -20,53 +21,18 @@ const exitInternal = 4
 // messages maps what brz, ssh and git say (LC_ALL=C: in English) to a
 // class. The first match wins, so ssh's authentication failures come before
 // the "Connection closed" that brz reports after them.
-var messages = []struct {
-	text  string
-	class backends.Class
-}{
-	{"have diverged", backends.Rejected},   // "These branches have diverged."
-	{"Permission denied (", backends.Auth}, // ssh: "Permission denied (publickey,password)."
-	{"Host key verification failed", backends.Auth},
-	{"Authentication failed", backends.Auth},
-	{"Connection refused", backends.Transient},
-	{"Connection reset", backends.Transient},
-	{"Connection closed", backends.Transient},
-	{"Connection timed out", backends.Transient},
-	{"No route to host", backends.Transient},
-	{"Network is unreachable", backends.Transient},
-	{"Could not resolve hostname", backends.Transient},
-	{"Temporary failure in name resolution", backends.Transient},
+var messages = slices.Concat([]kit.Rule{
+	{Text: "have diverged", Class: backends.Rejected}, // "These branches have diverged."
+}, kit.SSHRules, []kit.Rule{
+	{Text: "Authentication failed", Class: backends.Auth},
+	{Text: "Connection closed", Class: backends.Transient},
 	// Another brz holds the remote branch's lock: a retry may find it free.
-	{"Could not acquire lock", backends.Transient},
-	{"LockContention", backends.Transient},
-}
+	{Text: "Could not acquire lock", Class: backends.Transient},
+	{Text: "LockContention", Class: backends.Transient},
+})
 
 // classify tells the engine what to do about a failed run.
-func classify(err error) backends.Class {
-	switch {
-	case errors.Is(err, context.Canceled):
-		return backends.Fatal // the user interrupted: never retried
-	case errors.Is(err, context.DeadlineExceeded):
-		return backends.Transient
-	}
-	msg := err.Error()
-	for _, m := range messages {
-		if strings.Contains(msg, m.text) {
-			return m.class
-		}
-	}
-	return backends.Fatal
-}
-
-// fail classifies err, the error of a run (already redacted by
-// internal/run), and names the remote and what was being done.
-func (b *backend) fail(err error, what string) error {
-	var be *backends.Error
-	if errors.As(err, &be) {
-		return err // ours, already classified and worded
-	}
-	return &backends.Error{Class: classify(err), Err: fmt.Errorf("remote %s: %s: %w", b.remote.Name, what, brief(err))}
-}
+func classify(err error) backends.Class { return kit.Classify(err, messages) }
 
 // brief shortens the error of a brz that crashed: its stderr is a Python
 // traceback and a plea to file a bug, and only the "brz: ERROR:" line says
@@ -109,7 +75,7 @@ func locked(err error) bool {
 // that is running will end, and --retries may then find the lock free.
 func (b *backend) lockedError(target string) error {
 	u := run.RedactURL(target)
-	return b.errorf(backends.Transient, "the branch %s is locked: another push to it is running, or one that was stopped part way (a timeout, a kill) left its lock; if no push to it is running, break the lock with `brz break-lock %s`, then push again",
+	return b.Errorf(backends.Transient, "the branch %s is locked: another push to it is running, or one that was stopped part way (a timeout, a kill) left its lock; if no push to it is running, break the lock with `brz break-lock %s`, then push again",
 		u, run.Quote(u))
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -22,18 +23,18 @@ import (
 // refused as diverged. The copy holds the whole branch, which is slow for a
 // long remote history; only this rare path pays for it.
 func (b *backend) fallback(ctx context.Context, l backends.Local, target string, t tip, held, to string) (string, error) {
-	gitDir, err := b.gitDir(ctx, l)
+	gitDir, err := b.GitDir(ctx, l)
 	if err != nil {
 		return "", err
 	}
 	tmp, err := os.MkdirTemp("", "vcsync-bzr-")
 	if err != nil {
-		return "", b.errorf(backends.Fatal, "%v", err)
+		return "", b.Errorf(backends.Fatal, "%v", err)
 	}
 	defer os.RemoveAll(tmp)
 	f := &fastImport{b: b, l: l, tmp: tmp, staging: filepath.Join(tmp, "branch"), gitDir: gitDir, target: target}
 	if _, err := b.brz(ctx, l, "branch", "-q", "--no-tree", "--", target, f.staging); err != nil {
-		return "", b.fail(err, "copy the branch for fast-import")
+		return "", b.Fail(err, "copy the branch for fast-import")
 	}
 	if l.Runner.Dry() {
 		// No copy to import into: what the import and the push would run.
@@ -53,7 +54,7 @@ func (b *backend) fallback(ctx context.Context, l backends.Local, target string,
 	// Recorded before the push: a run killed right after it must still
 	// recognise the tip as ours.
 	if err := appendRevmap(gitDir, target, pairs); err != nil {
-		return "", b.errorf(backends.Fatal, "%v", err)
+		return "", b.Errorf(backends.Fatal, "%v", err)
 	}
 	var stderr bytes.Buffer
 	_, err = l.Runner.Run(ctx, run.Cmd{Name: "brz", Dir: l.Neutral(), Neutral: true, Env: env, Stderr: &stderr, Group: true,
@@ -64,7 +65,7 @@ func (b *backend) fallback(ctx context.Context, l backends.Local, target string,
 		return "", b.lockedError(target)
 	}
 	if err != nil {
-		return "", b.fail(err, "brz push of the fast-imported revisions")
+		return "", b.Fail(err, "brz push of the fast-imported revisions")
 	}
 	return pushedRevno(stderr.Bytes()), nil
 }
@@ -113,7 +114,7 @@ func (f *fastImport) run(ctx context.Context, t tip, held, to string) ([][2]stri
 	}
 	pairs, err := f.join(to)
 	if err != nil {
-		return nil, f.b.errorf(backends.Fatal, "%v", err)
+		return nil, f.b.Errorf(backends.Fatal, "%v", err)
 	}
 	return pairs, nil
 }
@@ -129,16 +130,16 @@ func (f *fastImport) step(ctx context.Context, revs []string, marks bool) error 
 		export = append(export, "--import-marks="+f.gitMarks)
 		imp = append(imp, "--import-marks="+f.bzrMarks)
 	}
-	stream, err := f.b.git(ctx, f.l, append(export, revs...)...)
+	stream, err := kit.Git(ctx, f.l, append(export, revs...)...)
 	if err != nil {
-		return f.b.fail(err, "git fast-export")
+		return f.b.Fail(err, "git fast-export")
 	}
 	if stream, err = renameRefs(stream, "refs/heads/"+branchName(f.l)); err != nil {
-		return f.b.errorf(backends.Fatal, "git fast-export: %v", err)
+		return f.b.Errorf(backends.Fatal, "git fast-export: %v", err)
 	}
 	_, err = f.l.Runner.Run(ctx, run.Cmd{Name: "brz", Args: append(imp, "-", f.staging), Dir: f.l.Neutral(), Neutral: true, Env: env, Stdin: bytes.NewReader(stream), Group: true})
 	if err != nil {
-		return f.b.fail(err, "brz fast-import")
+		return f.b.Fail(err, "brz fast-import")
 	}
 	return nil
 }
@@ -151,13 +152,13 @@ func (f *fastImport) step(ctx context.Context, revs []string, marks bool) error 
 // else as the "git-v1:" revision that brz push made. It returns the commits
 // of held..to, parents first, each with its parents.
 func (f *fastImport) boundary(ctx context.Context, t tip, held, to string) ([][]string, error) {
-	out, err := f.b.git(ctx, f.l, "rev-list", "--reverse", "--topo-order", "--parents", held+".."+to)
+	out, err := kit.Git(ctx, f.l, "rev-list", "--reverse", "--topo-order", "--parents", held+".."+to)
 	if err != nil {
-		return nil, f.b.fail(err, "git rev-list")
+		return nil, f.b.Fail(err, "git rev-list")
 	}
 	m, err := readRevmap(f.gitDir)
 	if err != nil {
-		return nil, f.b.errorf(backends.Fatal, "%v", err)
+		return nil, f.b.Errorf(backends.Fatal, "%v", err)
 	}
 	var commits [][]string
 	inRange := map[string]bool{}
@@ -188,10 +189,10 @@ func (f *fastImport) boundary(ctx context.Context, t tip, held, to string) ([][]
 		}
 	}
 	if err := os.WriteFile(f.gitMarks, []byte(gitMarks.String()), 0o600); err != nil {
-		return nil, f.b.errorf(backends.Fatal, "%v", err)
+		return nil, f.b.Errorf(backends.Fatal, "%v", err)
 	}
 	if err := os.WriteFile(f.bzrMarks, []byte(bzrMarks.String()), 0o600); err != nil {
-		return nil, f.b.errorf(backends.Fatal, "%v", err)
+		return nil, f.b.Errorf(backends.Fatal, "%v", err)
 	}
 	return commits, nil
 }
@@ -218,7 +219,7 @@ func (f *fastImport) join(to string) ([][2]string, error) {
 		found = found || id == to
 	}
 	if !found {
-		return nil, fmt.Errorf("brz fast-import did not report a revision for %s", short(to))
+		return nil, fmt.Errorf("brz fast-import did not report a revision for %s", kit.Short(to))
 	}
 	return pairs, nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -49,7 +50,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 
 // push is Push without the tags.
 func (b *backend) push(ctx context.Context, l backends.Local, r backends.Range) (backends.Result, error) {
-	if err := b.commit(ctx, l, r.To); err != nil {
+	if err := b.CheckCommit(ctx, l, r.To); err != nil {
 		return backends.Result{}, err
 	}
 	target := b.target(l.Root)
@@ -104,9 +105,9 @@ func (b *backend) state(ctx context.Context, l backends.Local, target, to string
 	if err != nil || held == "" || held == to {
 		return t, held, err
 	}
-	ok, err := b.isAncestor(ctx, l, held, to)
+	ok, err := b.IsAncestor(ctx, l, held, to)
 	if err == nil && !ok {
-		err = b.diverged(t, "commit "+short(held)+", which is not in the history of "+short(to))
+		err = b.diverged(t, "commit "+kit.Short(held)+", which is not in the history of "+kit.Short(to))
 	}
 	return t, held, err
 }
@@ -117,13 +118,13 @@ func (b *backend) tip(ctx context.Context, l backends.Local, target string) (tip
 	if err != nil {
 		if strings.Contains(err.Error(), "Not a branch") {
 			// `brz push` would create it; a typo in the URL must not.
-			return tip{}, b.errorf(backends.Fatal, "%s is not a Bazaar branch: make it with `brz init %s` first", run.RedactURL(target), run.RedactURL(target))
+			return tip{}, b.Errorf(backends.Fatal, "%s is not a Bazaar branch: make it with `brz init %s` first", run.RedactURL(target), run.RedactURL(target))
 		}
-		return tip{}, b.fail(err, "read the branch tip")
+		return tip{}, b.Fail(err, "read the branch tip")
 	}
 	revno, revid, ok := strings.Cut(strings.TrimSpace(string(out)), " ")
 	if !ok || revid == "" {
-		return tip{}, b.errorf(backends.Fatal, "brz revision-info -d %s: unexpected output %q", run.RedactURL(target), out)
+		return tip{}, b.Errorf(backends.Fatal, "brz revision-info -d %s: unexpected output %q", run.RedactURL(target), out)
 	}
 	return tip{revno: revno, revid: revid}, nil
 }
@@ -138,13 +139,13 @@ func (b *backend) held(ctx context.Context, l backends.Local, t tip) (string, er
 	case strings.HasPrefix(t.revid, gitRevPrefix):
 		return strings.TrimPrefix(t.revid, gitRevPrefix), nil
 	}
-	dir, err := b.gitDir(ctx, l)
+	dir, err := b.GitDir(ctx, l)
 	if err != nil {
 		return "", err
 	}
 	m, err := readRevmap(dir)
 	if err != nil {
-		return "", b.errorf(backends.Fatal, "%v", err)
+		return "", b.Errorf(backends.Fatal, "%v", err)
 	}
 	if id, ok := m.commit[t.revid]; ok {
 		return id, nil
@@ -154,7 +155,7 @@ func (b *backend) held(ctx context.Context, l backends.Local, t tip) (string, er
 
 // diverged is the Rejected error of a branch that holds others' work.
 func (b *backend) diverged(t tip, what string) error {
-	return b.errorf(backends.Rejected, "diverged: its tip, revision %s (%s), is %s: merge that work into git, then push again (vcsync never overwrites)",
+	return b.Errorf(backends.Rejected, "diverged: its tip, revision %s (%s), is %s: merge that work into git, then push again (vcsync never overwrites)",
 		t.revno, t.revid, what)
 }
 
@@ -174,7 +175,7 @@ func (b *backend) native(ctx context.Context, l backends.Local, target, to strin
 		return "", b.lockedError(target)
 	}
 	if err != nil {
-		return "", b.fail(err, "brz push")
+		return "", b.Fail(err, "brz push")
 	}
 	return pushedRevno(stderr.Bytes()), nil
 }
@@ -185,17 +186,17 @@ func (b *backend) native(ctx context.Context, l backends.Local, target, to strin
 // would open a .bzr/ branch that the clone commits there instead, and push
 // its publisher's revisions. The caller removes it.
 func (b *backend) gitView(ctx context.Context, l backends.Local) (string, error) {
-	gitDir, err := b.gitDir(ctx, l)
+	gitDir, err := b.GitDir(ctx, l)
 	if err != nil {
 		return "", err
 	}
 	dir, err := os.MkdirTemp(l.Neutral(), "vcsync-brz-")
 	if err != nil {
-		return "", b.errorf(backends.Fatal, "%v", err)
+		return "", b.Errorf(backends.Fatal, "%v", err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, ".git"), []byte("gitdir: "+gitDir+"\n"), 0o600); err != nil {
 		os.RemoveAll(dir)
-		return "", b.errorf(backends.Fatal, "%v", err)
+		return "", b.Errorf(backends.Fatal, "%v", err)
 	}
 	return dir, nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/testserver"
 )
 
@@ -50,7 +51,7 @@ func TestSSH(t *testing.T) {
 	for _, want := range []backends.Status{backends.StatusOK, backends.StatusUpToDate} {
 		res, err := push(t, l, "bzr+ssh://"+s.Host+branch)
 		if err != nil || res.Status != want || holds(t, branch, "") != head {
-			t.Fatalf("push over bzr+ssh = %+v, %v; want %q, the branch holding %s", res, err, want, short(head))
+			t.Fatalf("push over bzr+ssh = %+v, %v; want %q, the branch holding %s", res, err, want, kit.Short(head))
 		}
 	}
 	commitFile(t, local, "file.txt", "Change 2")
@@ -71,6 +72,6 @@ func TestSSH(t *testing.T) {
 		}
 	}
 	if got := holds(t, branch, ""); got != head {
-		t.Errorf("after the refused pushes the branch holds %s, want %s", short(got), short(head))
+		t.Errorf("after the refused pushes the branch holds %s, want %s", kit.Short(got), kit.Short(head))
 	}
 }

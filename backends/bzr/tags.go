@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 )
 
 // pushTags gives the branch target, which holds to, a Bazaar tag for each
@@ -20,7 +21,7 @@ func (b *backend) pushTags(ctx context.Context, l backends.Local, target, to str
 	}
 	out, err := b.read(ctx, l, "tags", "-d", target)
 	if err != nil {
-		return 0, b.fail(err, "list the branch's tags")
+		return 0, b.Fail(err, "list the branch's tags")
 	}
 	have := map[string]bool{}
 	for _, line := range strings.Split(string(out), "\n") {
@@ -28,13 +29,13 @@ func (b *backend) pushTags(ctx context.Context, l backends.Local, target, to str
 			have[f[0]] = true
 		}
 	}
-	gitDir, err := b.gitDir(ctx, l)
+	gitDir, err := b.GitDir(ctx, l)
 	if err != nil {
 		return 0, err
 	}
 	m, err := readRevmap(gitDir)
 	if err != nil {
-		return 0, b.errorf(backends.Fatal, "%v", err)
+		return 0, b.Errorf(backends.Fatal, "%v", err)
 	}
 	n := 0
 	for _, t := range want {
@@ -46,7 +47,7 @@ func (b *backend) pushTags(ctx context.Context, l backends.Local, target, to str
 			rev = gitRevPrefix + t[1]
 		}
 		if _, err := b.brz(ctx, l, "tag", "-q", "-d", target, "-r", "revid:"+rev, "--", t[0]); err != nil {
-			return n, b.fail(err, "brz tag "+t[0])
+			return n, b.Fail(err, "brz tag "+t[0])
 		}
 		n++
 	}
@@ -57,9 +58,9 @@ func (b *backend) pushTags(ctx context.Context, l backends.Local, target, to str
 // in to's history, with one git for-each-ref. A name that brz could take
 // for an option is left out.
 func (b *backend) historyTags(ctx context.Context, l backends.Local, to string) ([][2]string, error) {
-	out, err := b.git(ctx, l, "for-each-ref", "--merged="+to, "--format=%(objecttype) %(*objecttype) %(*objectname) %(refname:short)", "refs/tags/")
+	out, err := kit.Git(ctx, l, "for-each-ref", "--merged="+to, "--format=%(objecttype) %(*objecttype) %(*objectname) %(refname:short)", "refs/tags/")
 	if err != nil {
-		return nil, b.fail(err, "list the tags")
+		return nil, b.Fail(err, "list the tags")
 	}
 	var tags [][2]string
 	for _, line := range strings.Split(string(out), "\n") {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/testserver"
 )
 
@@ -43,7 +44,7 @@ func TestRefusedURLs(t *testing.T) {
 		} else if strings.Contains(err.Error(), "s3cret") {
 			t.Errorf("New(%+v): the error shows the password: %v", r, err)
 		}
-		if err := (&backend{remote: r}).Check(t.Context(), backends.Local{}); err == nil {
+		if err := (&backend{kit.Base{Remote: r}}).Check(t.Context(), backends.Local{}); err == nil {
 			t.Errorf("Check(%+v) = nil error, want it refused", r)
 		}
 	}

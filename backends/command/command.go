@@ -28,8 +28,8 @@ import (
 	"strings"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/argv"
-	"github.com/vcsync/vcsync/internal/run"
 )
 
 // optionKey is the remote's key that holds the command.
@@ -47,10 +47,7 @@ var _ backends.Factory = New
 // without running anything.
 func New(r backends.Remote) (backends.Backend, error) {
 	b := &backend{remote: r}
-	if err := b.parse(); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return kit.Valid(b, b.parse())
 }
 
 // parse splits the command and refuses what could be read as an option.
@@ -66,11 +63,10 @@ func (b *backend) parse() error {
 	// A program named "-x" is an option of whatever would run it; the URL
 	// is not in argv, but the program may well pass it to git or ssh as
 	// an argument (CVE-2017-1000117): refuse both, as git refuses such URLs.
-	if strings.HasPrefix(words[0], "-") {
-		return b.errorf(backends.Fatal, "command %q begins with '-': refused", words[0])
-	}
-	if strings.HasPrefix(b.remote.URL, "-") {
-		return b.errorf(backends.Fatal, "url %q begins with '-': refused", run.RedactURL(b.remote.URL))
+	for _, err := range []error{kit.RefuseOption("command", words[0]), kit.RefuseOption("url", b.remote.URL)} {
+		if err != nil {
+			return b.errorf(backends.Fatal, "%v", err)
+		}
 	}
 	b.argv = words
 	return nil
@@ -154,5 +150,5 @@ func executable(path string) error {
 
 // errorf returns a classified error that names the remote.
 func (b *backend) errorf(c backends.Class, format string, args ...any) error {
-	return backends.Errorf(c, "remote %s: "+format, append([]any{b.remote.Name}, args...)...)
+	return kit.Errorf(b.remote.Name, c, format, args...)
 }

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -39,11 +40,11 @@ const maxMessage = 64 << 10
 func (b *backend) environ(ctx context.Context, l backends.Local, r backends.Range) ([]string, error) {
 	msg, err := message(ctx, l, r.To)
 	if err != nil {
-		return nil, b.errorf(backends.Fatal, "read %s: %v", short(r.To), err)
+		return nil, b.errorf(backends.Fatal, "read %s: %v", kit.Short(r.To), err)
 	}
 	ids, truncated, err := commits(ctx, l, r)
 	if err != nil {
-		return nil, b.errorf(backends.Fatal, "list %s..%s: %v", short(r.From), short(r.To), err)
+		return nil, b.errorf(backends.Fatal, "list %s..%s: %v", kit.Short(r.From), kit.Short(r.To), err)
 	}
 	branch := strings.TrimPrefix(b.remote.Branch, "refs/heads/")
 	if branch == "" {
@@ -160,12 +161,4 @@ func isID(s string) bool {
 		return false
 	}
 	return strings.Trim(s, "0123456789abcdef") == ""
-}
-
-// short abbreviates a commit id for messages; "" stays visible.
-func short(id string) string {
-	if id == "" {
-		return `""`
-	}
-	return id[:min(len(id), 12)]
 }

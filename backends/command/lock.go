@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/vcsync/vcsync/backends"
-	"github.com/vcsync/vcsync/backends/internal/localgit"
+	"github.com/vcsync/vcsync/backends/kit"
 )
 
 // A program that outlives its vcsync.
@@ -48,7 +48,7 @@ func (b *backend) lockPath(gitDir string) string {
 // lock takes the remote's lock, or returns a Transient error naming the
 // vcsync whose program still holds it.
 func (b *backend) lock(ctx context.Context, l backends.Local) (*runLock, error) {
-	gitDir, err := localgit.CommonDir(ctx, l)
+	gitDir, err := kit.CommonDir(ctx, l)
 	if err != nil {
 		return nil, b.errorf(backends.Fatal, "find the git directory: %v", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -70,7 +71,7 @@ const (
 // Push runs the program to make the remote hold r.To.
 func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) (backends.Result, error) {
 	if !isID(r.To) || (r.From != "" && !isID(r.From)) {
-		return backends.Result{}, b.errorf(backends.Fatal, "push %s..%s: %v", short(r.From), short(r.To), errBadID)
+		return backends.Result{}, b.errorf(backends.Fatal, "push %s..%s: %v", kit.Short(r.From), kit.Short(r.To), errBadID)
 	}
 	if r.From == r.To {
 		return backends.Result{Status: backends.StatusUpToDate, Holds: r.To, Revision: r.To, From: r.To}, nil
@@ -87,7 +88,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 		// The program would send: printed, with the range it gets, and no
 		// lock file made for it.
 		l.Runner.Run(ctx, run.Cmd{Name: prog, Args: b.argv[1:], Dir: l.Root, Secrets: secrets(b.remote.URL),
-			Note: "VCSYNC_FROM=" + short(r.From) + " VCSYNC_TO=" + short(r.To)})
+			Note: "VCSYNC_FROM=" + kit.Short(r.From) + " VCSYNC_TO=" + kit.Short(r.To)})
 		return backends.Result{Status: backends.StatusOK, Holds: r.To, Revision: r.To, From: r.From}, nil
 	}
 	lk, err := b.lock(ctx, l)

@@ -27,7 +27,8 @@ type access struct {
 	ssh      *sshAuth // for the host key and key diagnostics of an ssh failure
 	hint     string   // why an auth failure may have happened, for the error
 	closer   io.Closer
-	local    bool // a path: go-git's file transport runs git-receive-pack on it
+	local    bool           // a path: go-git's file transport runs git-receive-pack on it
+	said     remoteMessages // the server's side-band messages (sideband.go)
 }
 
 // access prepares the transport of one push.

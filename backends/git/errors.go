@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net"
-	"strings"
 	"syscall"
 
 	"github.com/go-git/go-git/v5/plumbing/transport"
@@ -13,6 +12,7 @@ import (
 	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -88,36 +88,31 @@ func isNetwork(err error) bool {
 
 // messages maps what go-git, x/crypto/ssh and git's receive-pack say (go-git
 // returns most of them as plain strings) to a class. The first match wins.
-var messages = []struct {
-	text  string
-	class backends.Class
-}{
+var messages = []kit.Rule{
 	// go-git's own fast-forward check, and the server's report status
 	// ("command error on refs/heads/main: non-fast-forward").
-	{"non-fast-forward", backends.Rejected},
-	{"fetch first", backends.Rejected},
+	{Text: "non-fast-forward", Class: backends.Rejected},
+	{Text: "fetch first", Class: backends.Rejected},
 	// x/crypto/ssh: no key was accepted.
-	{"unable to authenticate", backends.Auth},
-	{"no supported methods remain", backends.Auth},
+	{Text: "unable to authenticate", Class: backends.Auth},
+	{Text: "no supported methods remain", Class: backends.Auth},
 	// receive-pack lost a race for the ref's lock, or the ref moved
 	// between our list and our push: a retry lists again and decides.
-	{"cannot lock ref", backends.Transient},
-	{"failed to lock", backends.Transient},
-	{"failed to update ref", backends.Transient},
+	{Text: "cannot lock ref", Class: backends.Transient},
+	{Text: "failed to lock", Class: backends.Transient},
+	{Text: "failed to update ref", Class: backends.Transient},
 	// go-git's internal/common: the server's stderr did not come in time.
-	{"timeout exceeded", backends.Transient},
-	{"connection reset", backends.Transient},
-	{"broken pipe", backends.Transient},
-	{"i/o timeout", backends.Transient},
+	{Text: "timeout exceeded", Class: backends.Transient},
+	{Text: "connection reset", Class: backends.Transient},
+	{Text: "broken pipe", Class: backends.Transient},
+	{Text: "i/o timeout", Class: backends.Transient},
 }
 
 // classifyMessage classifies err by its text; Fatal when nothing matches,
 // so that an error we do not know is never retried.
 func classifyMessage(msg string) backends.Class {
-	for _, m := range messages {
-		if strings.Contains(msg, m.text) {
-			return m.class
-		}
+	if c, ok := kit.Match(msg, messages); ok {
+		return c
 	}
 	return backends.Fatal
 }

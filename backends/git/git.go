@@ -25,6 +25,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -49,24 +50,18 @@ type backend struct {
 // contacting the remote.
 func New(r backends.Remote) (backends.Backend, error) {
 	b := &backend{remote: r}
-	if err := b.parse(); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return kit.Valid(b, b.parse())
 }
 
 // parse classifies and validates b.remote.URL.
 func (b *backend) parse() error {
 	raw := b.remote.URL
-	if raw == "" {
-		return b.errorf(backends.Fatal, "no url")
-	}
 	// CVE-2017-1000117: a URL or host that begins with "-" becomes an
 	// option of the program that git runs (ssh -oProxyCommand=...). go-git
 	// does not run ssh, but such a URL is an attack, never a typo: refuse
 	// it as git does, whatever transport later reads it.
-	if strings.HasPrefix(raw, "-") {
-		return b.errorf(backends.Fatal, "url %q begins with '-': refused", run.RedactURL(raw))
+	if err := kit.RequireURL(raw); err != nil {
+		return b.errorf(backends.Fatal, "%v", err)
 	}
 	b.url = raw
 	for _, alias := range []string{"git+ssh://", "ssh+git://"} {
@@ -180,5 +175,5 @@ func (b *backend) localPath(root string) (string, error) {
 
 // errorf returns a classified error that names the remote.
 func (b *backend) errorf(c backends.Class, format string, args ...any) error {
-	return backends.Errorf(c, "remote %s: "+format, append([]any{b.remote.Name}, args...)...)
+	return kit.Errorf(b.remote.Name, c, format, args...)
 }

@@ -13,6 +13,7 @@ import (
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -91,16 +92,7 @@ func (b *backend) envToken() (token, from string) {
 // tokenVar is VCSYNC_TOKEN_<NAME>: the remote's name in upper case, other
 // than letters and digits as "_".
 func (b *backend) tokenVar() string {
-	name := strings.Map(func(r rune) rune {
-		switch {
-		case 'a' <= r && r <= 'z':
-			return r - 'a' + 'A'
-		case 'A' <= r && r <= 'Z', '0' <= r && r <= '9':
-			return r
-		}
-		return '_'
-	}, b.remote.Name)
-	return "VCSYNC_TOKEN_" + name
+	return "VCSYNC_TOKEN_" + kit.EnvName(b.remote.Name)
 }
 
 // caBundle returns the extra certificate authorities git would trust:

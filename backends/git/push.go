@@ -43,7 +43,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 		l.Runner.Ran(run.Cmd{Name: "git-receive-pack", Args: []string{a.url}}, time.Since(start))
 	}
 	if err != nil {
-		return backends.Result{}, a.failed(ctx, b, err)
+		return backends.Result{Messages: a.said.Lines()}, a.failed(ctx, b, err)
 	}
 	if res == backends.StatusOK && !l.Runner.Dry() {
 		a.succeeded(ctx)
@@ -52,7 +52,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 	if !old.IsZero() {
 		from = old.String()
 	}
-	return backends.Result{Status: res, Holds: r.To, Revision: r.To, From: from}, nil
+	return backends.Result{Status: res, Holds: r.To, Revision: r.To, From: from, Messages: a.said.Lines()}, nil
 }
 
 // send pushes to over one receive-pack session: the remote's refs, then,
@@ -96,7 +96,9 @@ func (b *backend) send(ctx context.Context, rn *run.Runner, repo *gogit.Reposito
 		rn.Write(dryPush(a.url, cmds), nil)
 		return backends.StatusOK, old, nil
 	}
-	if err := b.receivePack(ctx, sess, repo.Storer, packWindow(repo.Storer), ar, newRequest(ar, cmds), objs); err != nil {
+	req := newRequest(ar, cmds)
+	a.said.listen(ar, req, a.secrets)
+	if err := b.receivePack(ctx, sess, repo.Storer, packWindow(repo.Storer), ar, req, objs); err != nil {
 		// Refused, yet perhaps because the branch got there meanwhile: a
 		// push of a vcsync killed with -9 that the server side finished
 		// after we read the refs ("reference already exists", "cannot

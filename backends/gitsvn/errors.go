@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -61,30 +62,27 @@ func abortRebase(ctx context.Context, l backends.Local) (bool, error) {
 // messages maps what git svn, Subversion and git rebase say (in English:
 // internal/run sets LC_ALL=C) to a class. The first match wins; the text is
 // compared in lower case.
-var messages = []struct {
-	text  string
-	class backends.Class
-}{
+var messages = []kit.Rule{
 	// Subversion: a file we change was changed since our base revision.
-	{"is out of date", backends.Rejected},
-	{"conflict at", backends.Rejected}, // svn
-	{"conflict (", backends.Rejected},  // git rebase: "CONFLICT (content): Merge conflict in a.c"
-	{"could not apply", backends.Rejected},
+	{Text: "is out of date", Class: backends.Rejected},
+	{Text: "conflict at", Class: backends.Rejected}, // svn
+	{Text: "conflict (", Class: backends.Rejected},  // git rebase: "CONFLICT (content): Merge conflict in a.c"
+	{Text: "could not apply", Class: backends.Rejected},
 	// svnserve, mod_dav_svn: no or wrong credentials (E170001, E215004).
-	{"authorization failed", backends.Auth},
-	{"authentication failed", backends.Auth},
-	{"no more credentials", backends.Auth},
-	{"permission denied", backends.Auth}, // ssh
-	{"host key verification failed", backends.Auth},
+	{Text: "authorization failed", Class: backends.Auth},
+	{Text: "authentication failed", Class: backends.Auth},
+	{Text: "no more credentials", Class: backends.Auth},
+	{Text: "permission denied", Class: backends.Auth}, // ssh
+	{Text: "host key verification failed", Class: backends.Auth},
 	// The network or the server, worth a retry.
-	{"can't connect to host", backends.Transient},
-	{"could not connect to server", backends.Transient},
-	{"connection refused", backends.Transient},
-	{"connection reset", backends.Transient},
-	{"network connection closed unexpectedly", backends.Transient},
-	{"timed out", backends.Transient},
-	{"temporary failure in name resolution", backends.Transient},
-	{"service unavailable", backends.Transient},
+	{Text: "can't connect to host", Class: backends.Transient},
+	{Text: "could not connect to server", Class: backends.Transient},
+	{Text: "connection refused", Class: backends.Transient},
+	{Text: "connection reset", Class: backends.Transient},
+	{Text: "network connection closed unexpectedly", Class: backends.Transient},
+	{Text: "timed out", Class: backends.Transient},
+	{Text: "temporary failure in name resolution", Class: backends.Transient},
+	{Text: "service unavailable", Class: backends.Transient},
 }
 
 // classify tells the engine what to do about a failed dcommit, from its
@@ -102,11 +100,8 @@ func classify(ctx context.Context, err error, stdout string) backends.Class {
 	if errors.As(err, &re) {
 		text = re.Stderr + "\n" + stdout
 	}
-	text = strings.ToLower(text)
-	for _, m := range messages {
-		if strings.Contains(text, m.text) {
-			return m.class
-		}
+	if c, ok := kit.Match(strings.ToLower(text), messages); ok {
+		return c
 	}
 	return backends.Fatal
 }

@@ -41,6 +41,7 @@ import (
 	"strings"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -57,8 +58,8 @@ var _ backends.Factory = New
 // fails instead of committing elsewhere.
 func New(r backends.Remote) (backends.Backend, error) {
 	b := &backend{remote: r}
-	if strings.HasPrefix(r.URL, "-") {
-		return nil, b.errorf(backends.Fatal, "url %q begins with '-': refused", run.RedactURL(r.URL))
+	if err := kit.RefuseOption("url", r.URL); err != nil {
+		return nil, b.errorf(backends.Fatal, "%v", err)
 	}
 	return b, nil
 }
@@ -113,7 +114,7 @@ func change(ctx context.Context, l backends.Local, args ...string) (string, erro
 
 // errorf returns a classified error that names the remote.
 func (b *backend) errorf(c backends.Class, format string, args ...any) error {
-	return backends.Errorf(c, "remote %s: "+format, append([]any{b.remote.Name}, args...)...)
+	return kit.Errorf(b.remote.Name, c, format, args...)
 }
 
 // isID reports whether s is a full commit id (SHA-1 or SHA-256, lower
@@ -121,6 +122,3 @@ func (b *backend) errorf(c backends.Class, format string, args ...any) error {
 func isID(s string) bool {
 	return (len(s) == 40 || len(s) == 64) && strings.Trim(s, "0123456789abcdef") == ""
 }
-
-// short abbreviates a commit id for messages.
-func short(id string) string { return id[:min(len(id), 12)] }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -27,7 +28,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 		return backends.Result{}, b.errorf(backends.Fatal, "read HEAD: %v", err)
 	}
 	if head != r.To {
-		return backends.Result{}, b.errorf(backends.Fatal, "HEAD is %s, not %s: git svn dcommit sends HEAD, which moved; push again", short(head), short(r.To))
+		return backends.Result{}, b.errorf(backends.Fatal, "HEAD is %s, not %s: git svn dcommit sends HEAD, which moved; push again", kit.Short(head), kit.Short(r.To))
 	}
 	base, err := b.upstream(ctx, l)
 	if err != nil {
@@ -166,7 +167,7 @@ func (b *backend) checkEmpty(base commit, old []commit) error {
 	for _, c := range old[:len(old)-1] {
 		if c.tree == prev {
 			return b.errorf(backends.Fatal, "commit %s (%q) changes nothing, and git svn dcommit cannot send an empty commit followed by others: drop it (git rebase -i %s), then push again",
-				short(c.id), subject(c.msg), short(base.id))
+				kit.Short(c.id), subject(c.msg), kit.Short(base.id))
 		}
 		prev = c.tree
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -123,11 +124,11 @@ func (b *backend) sentBefore(ctx context.Context, l backends.Local, base commit,
 			}
 			same, err := samePatch(ctx, l, t.id, o.id)
 			if err != nil {
-				return nil, b.errorf(backends.Fatal, "compare %s with r%d: %v", short(o.id), t.rev, err)
+				return nil, b.errorf(backends.Fatal, "compare %s with r%d: %v", kit.Short(o.id), t.rev, err)
 			}
 			if same {
 				return nil, b.errorf(backends.Fatal, "Subversion already has commit %s (%q), as r%d, after revisions that HEAD lacks: an earlier push was interrupted after sending it, and others committed before it. Run git svn rebase (it takes their revisions in and drops the commits Subversion has; resolve any conflict), check the result, then vcsync push",
-					short(o.id), subject(o.msg), t.rev)
+					kit.Short(o.id), subject(o.msg), t.rev)
 			}
 		}
 	}
@@ -169,7 +170,7 @@ func (b *backend) resume(ctx context.Context, l backends.Local, head string, old
 		}
 		id, err := recreate(ctx, l, c, parent)
 		if err != nil {
-			return "", nil, b.errorf(backends.Fatal, "recreate commit %s on %s: %v", short(c.id), sent[len(sent)-1].revision(), err)
+			return "", nil, b.errorf(backends.Fatal, "recreate commit %s on %s: %v", kit.Short(c.id), sent[len(sent)-1].revision(), err)
 		}
 		m[c.id], parent = id, id
 	}

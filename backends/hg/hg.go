@@ -15,13 +15,9 @@ package hg
 
 import (
 	"context"
-	"errors"
-	"os"
-	"path/filepath"
-	"slices"
-	"strings"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -37,58 +33,30 @@ var schemes = []string{"file", "ssh", "http", "https"}
 // hg's own prompts, not ssh's.
 var env = []string{"HGPLAIN=1", "HGENCODING=utf-8", "SSH_ASKPASS=false", "SSH_ASKPASS_REQUIRE=force"}
 
-type backend struct {
-	remote backends.Remote
-}
+// backend is one remote; kit.Base holds it.
+type backend struct{ kit.Base }
 
-// New returns the hg backend for r. It checks r.URL without contacting the
-// remote.
+// New returns the hg backend for r. It checks r.URL without contacting
+// the remote.
 func New(r backends.Remote) (backends.Backend, error) {
-	b := &backend{remote: r}
-	if err := b.validate(); err != nil {
-		return nil, err
-	}
-	return b, nil
+	b := &backend{kit.Base{Remote: r, Classify: classify}}
+	return kit.Valid(b, b.validate())
 }
 
-// validate refuses URLs and settings that hg would misread.
+// validate refuses URLs and settings that hg would misread (hg's
+// CVE-2017-1000116: an ssh host read as an option).
 func (b *backend) validate() error {
-	u := b.remote.URL
-	switch {
-	case u == "":
-		return b.errorf(backends.Fatal, "no url")
-	case strings.HasPrefix(u, "-"):
-		// CVE-2017-1000117 (hg's CVE-2017-1000116): an option, not a URL.
-		return b.errorf(backends.Fatal, "url %q begins with '-': refused", run.RedactURL(u))
-	case b.remote.Branch != "" && b.remote.Branch != "default":
-		return b.errorf(backends.Fatal, "branch %q: vcsync pushes to the default branch of a Mercurial repository; remove the branch setting", b.remote.Branch)
+	if b.Remote.Branch != "" && b.Remote.Branch != "default" {
+		return b.Errorf(backends.Fatal, "branch %q: vcsync pushes to the default branch of a Mercurial repository; remove the branch setting", b.Remote.Branch)
 	}
-	scheme, rest, ok := strings.Cut(u, "://")
-	if !ok {
-		return nil // a path
-	}
-	if !slices.Contains(schemes, scheme) {
-		return b.errorf(backends.Fatal, "url %q: unsupported scheme %q (known: %s, or a path)", run.RedactURL(u), scheme, strings.Join(schemes, ", "))
-	}
-	if strings.HasPrefix(rest, "-") {
-		return b.errorf(backends.Fatal, "url %q: the host begins with '-': refused", run.RedactURL(u))
-	}
-	if run.RedactURL(u) != u {
-		// DESIGN.md: secrets never in argv (ps shows it to every user).
-		return b.errorf(backends.Fatal, "url %q holds a password: put it in the [auth] section of ~/.hgrc instead", run.RedactURL(u))
+	if err := kit.CheckURL(b.Remote.URL, schemes, "put it in the [auth] section of ~/.hgrc instead"); err != nil {
+		return b.Errorf(backends.Fatal, "%v", err)
 	}
 	return nil
 }
 
-// target returns the URL to hand to hg: a relative path is relative to
-// root, the top of the working tree, as for the git backend.
-func (b *backend) target(root string) string {
-	u := b.remote.URL
-	if strings.Contains(u, "://") || filepath.IsAbs(u) {
-		return u
-	}
-	return filepath.Join(root, u)
-}
+// target returns the URL to hand to hg (kit.Target).
+func (b *backend) target(root string) string { return kit.Target(b.Remote.URL, root) }
 
 // Capabilities: the conversion keeps the author and the author's date; an
 // hg push lands in one transaction on the remote.
@@ -101,7 +69,7 @@ func (b *backend) Capabilities() backends.Capabilities {
 // and for a local path that exists, checks that it is a repository. It does
 // not contact a remote: one that is down fails the push, not the commit.
 func (b *backend) Check(ctx context.Context, l backends.Local) error {
-	c := &backend{remote: b.remote} // Check may run while the engine pushes with b
+	c := &backend{b.Base} // Check may run while the engine pushes with b
 	if err := c.validate(); err != nil {
 		return err
 	}
@@ -109,18 +77,11 @@ func (b *backend) Check(ctx context.Context, l backends.Local) error {
 		// Not in the current directory: hg would read the hgrc of a
 		// repository there (-C names another; the tree may commit .hg/).
 		if _, err := (*run.Runner)(nil).Run(ctx, run.Cmd{Name: prog, Args: []string{"version"}, Dir: l.Neutral(), Neutral: true, Env: env}); err != nil {
-			return c.errorf(backends.Fatal, "%s, which the hg backend needs, does not run (install mercurial and git): %v", prog, err)
+			return c.Errorf(backends.Fatal, "%s, which the hg backend needs, does not run (install mercurial and git): %v", prog, err)
 		}
 	}
-	if strings.Contains(c.remote.URL, "://") {
-		return nil
-	}
-	dir, _ := filepath.Abs(c.remote.URL) // Check has no Local: relative to the current directory
-	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
-		return nil // an unmounted disk is like a server that is down
-	}
-	if _, err := os.Stat(filepath.Join(dir, ".hg")); err != nil {
-		return c.errorf(backends.Fatal, "%s is not a Mercurial repository: make it with `hg init %s` first", dir, dir)
+	if dir := kit.LocalRepo(c.Remote.URL, ".hg"); dir != "" {
+		return c.Errorf(backends.Fatal, "%s is not a Mercurial repository: make it with `hg init %s` first", dir, dir)
 	}
 	return nil
 }
@@ -139,9 +100,4 @@ func (b *backend) hg(ctx context.Context, l backends.Local, args ...string) ([]b
 // a dry run runs it too, where it prints the others.
 func (b *backend) read(ctx context.Context, l backends.Local, args ...string) ([]byte, error) {
 	return l.Runner.Run(ctx, run.Cmd{Name: "hg", Args: append([]string{"--noninteractive"}, args...), Dir: l.Neutral(), Neutral: true, Env: env, Group: true, ReadOnly: true})
-}
-
-// errorf returns a classified error that names the remote.
-func (b *backend) errorf(c backends.Class, format string, args ...any) error {
-	return backends.Errorf(c, "remote %s: "+format, append([]any{b.remote.Name}, args...)...)
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/vcsync/vcsync/backends"
 	"github.com/vcsync/vcsync/backends/backendtest"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 	"github.com/vcsync/vcsync/internal/testserver"
 )
@@ -60,7 +61,7 @@ func TestSSH(t *testing.T) {
 	for _, want := range []backends.Status{backends.StatusOK, backends.StatusUpToDate} {
 		res, err := push(t.Context(), t, url, local, head)
 		if err != nil || res.Status != want || holds(t, repo) != head {
-			t.Fatalf("push over ssh = %+v, %v; want %q, the repository holding %s", res, err, want, short(head))
+			t.Fatalf("push over ssh = %+v, %v; want %q, the repository holding %s", res, err, want, kit.Short(head))
 		}
 	}
 	for url, want := range map[string]backends.Class{
@@ -114,7 +115,7 @@ func TestRefusedURLs(t *testing.T) {
 		} else if strings.Contains(err.Error(), "s3cret") {
 			t.Errorf("New(%+v): the error shows the password: %v", r, err)
 		}
-		if err := (&backend{remote: r}).Check(t.Context(), backends.Local{}); err == nil {
+		if err := (&backend{kit.Base{Remote: r}}).Check(t.Context(), backends.Local{}); err == nil {
 			t.Errorf("Check(%+v) = nil error, want it refused", r)
 		}
 	}

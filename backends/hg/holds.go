@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 )
 
 var _ backends.Prober = (*backend)(nil)
@@ -17,14 +18,14 @@ func (b *backend) Holds(ctx context.Context, l backends.Local) (string, error) {
 	if err != nil || tip == nullID {
 		return "", err
 	}
-	gitDir, err := b.gitDir(ctx, l)
+	gitDir, err := b.GitDir(ctx, l)
 	if err != nil {
 		return "", err
 	}
 	m := b.mirrorOf(gitDir)
 	shamap, err := readShamap(m.dir)
 	if err != nil {
-		return "", b.errorf(backends.Fatal, "%v", err)
+		return "", b.Errorf(backends.Fatal, "%v", err)
 	}
 	if held := commitOf(shamap, tip); held != "" {
 		return held, nil
@@ -32,9 +33,9 @@ func (b *backend) Holds(ctx context.Context, l backends.Local) (string, error) {
 	// The mirror may be gone, or behind a push from another clone: the
 	// conversion is deterministic, so converting HEAD's history finds
 	// the tip if it is ours. Only then is it someone else's.
-	out, err := b.git(ctx, l, "rev-parse", "--verify", "HEAD^{commit}")
+	out, err := kit.Git(ctx, l, "rev-parse", "--verify", "HEAD^{commit}")
 	if err != nil {
-		return "", b.fail(err, "git rev-parse HEAD")
+		return "", b.Fail(err, "git rev-parse HEAD")
 	}
 	if shamap, err = b.convert(ctx, l, m, gitDir, strings.TrimSpace(string(out))); err != nil {
 		return "", err

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 )
 
 // convertArgs run the convert extension, which ships with hg, without the
@@ -32,7 +33,7 @@ type mirror struct {
 // mirrorOf returns the mirror of the remote. The name is escaped: a remote
 // may be named "a/b" or "..".
 func (b *backend) mirrorOf(gitDir string) mirror {
-	name := url.PathEscape(b.remote.Name)
+	name := url.PathEscape(b.Remote.Name)
 	if name == "." || name == ".." || name == "" {
 		name = "%" + name
 	}
@@ -52,7 +53,7 @@ func (b *backend) convert(ctx context.Context, l backends.Local, m mirror, gitDi
 	if l.Runner.Dry() {
 		shamap, err := readShamap(m.dir)
 		if err != nil {
-			return nil, b.errorf(backends.Fatal, "%v", err)
+			return nil, b.Errorf(backends.Fatal, "%v", err)
 		}
 		if _, ok := shamap[to]; !ok {
 			b.hg(ctx, l, slices.Concat(convertArgs, []string{"--rev", to, "--", gitDir, m.dir})...)
@@ -60,16 +61,16 @@ func (b *backend) convert(ctx context.Context, l backends.Local, m mirror, gitDi
 		return shamap, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(m.dir), 0o755); err != nil {
-		return nil, b.errorf(backends.Fatal, "%v", err)
+		return nil, b.Errorf(backends.Fatal, "%v", err)
 	}
 	unlock, err := lockFile(ctx, m.lock)
 	if err != nil {
-		return nil, b.fail(err, "lock the mirror")
+		return nil, b.Fail(err, "lock the mirror")
 	}
 	defer unlock()
 	shamap, err := readShamap(m.dir)
 	if err != nil {
-		return nil, b.errorf(backends.Fatal, "%v", err)
+		return nil, b.Errorf(backends.Fatal, "%v", err)
 	}
 	if _, ok := shamap[to]; ok {
 		return shamap, nil // converted by an earlier push: skip hg's startup and scan
@@ -78,13 +79,13 @@ func (b *backend) convert(ctx context.Context, l backends.Local, m mirror, gitDi
 	// the .git file of a worktree.
 	args := slices.Concat(convertArgs, []string{"--rev", to, "--", gitDir, m.dir})
 	if _, err := b.hg(ctx, l, args...); err != nil {
-		return nil, b.fail(err, "convert to Mercurial in "+m.dir)
+		return nil, b.Fail(err, "convert to Mercurial in "+m.dir)
 	}
 	if shamap, err = readShamap(m.dir); err != nil {
-		return nil, b.errorf(backends.Fatal, "%v", err)
+		return nil, b.Errorf(backends.Fatal, "%v", err)
 	}
 	if _, ok := shamap[to]; !ok {
-		return nil, b.errorf(backends.Fatal, "hg convert did not convert %s into %s", short(to), m.dir)
+		return nil, b.Errorf(backends.Fatal, "hg convert did not convert %s into %s", kit.Short(to), m.dir)
 	}
 	return shamap, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -20,10 +21,10 @@ const exitNothing = 1
 // tells from the remote's tip which commit the remote holds, refuses a
 // remote that holds anything else, and pushes the rest from the mirror.
 func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) (backends.Result, error) {
-	if err := b.commit(ctx, l, r.To); err != nil {
+	if err := b.CheckCommit(ctx, l, r.To); err != nil {
 		return backends.Result{}, err
 	}
-	gitDir, err := b.gitDir(ctx, l)
+	gitDir, err := b.GitDir(ctx, l)
 	if err != nil {
 		return backends.Result{}, err
 	}
@@ -34,7 +35,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 	}
 	node, ok := shamap[r.To]
 	if !ok && l.Runner.Dry() {
-		node = "CHANGESET-OF-" + short(r.To) // not converted yet: a dry run converts nothing
+		node = "CHANGESET-OF-" + kit.Short(r.To) // not converted yet: a dry run converts nothing
 	}
 	target := b.target(l.Root)
 	tip, err := b.tip(ctx, l, target)
@@ -49,12 +50,12 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 		case held == "":
 			return backends.Result{}, b.diverged(tip, "a changeset that vcsync did not convert")
 		}
-		ok, err := b.isAncestor(ctx, l, held, r.To)
+		ok, err := b.IsAncestor(ctx, l, held, r.To)
 		if err != nil {
 			return backends.Result{}, err
 		}
 		if !ok {
-			return backends.Result{}, b.diverged(tip, "commit "+short(held)+", which is not in the history of "+short(r.To))
+			return backends.Result{}, b.diverged(tip, "commit "+kit.Short(held)+", which is not in the history of "+kit.Short(r.To))
 		}
 	}
 	status, err := b.send(ctx, l, m, node, target)
@@ -75,13 +76,13 @@ func (b *backend) tip(ctx context.Context, l backends.Local, target string) (str
 	out, err := b.read(ctx, l, "identify", "-r", "tip", "-T", "{id}\n", "--", target)
 	if err != nil {
 		if msg := err.Error(); strings.Contains(msg, "abort: repository ") && strings.Contains(msg, " not found") {
-			return "", b.errorf(backends.Fatal, "%s is not a Mercurial repository: make it with `hg init` first", run.RedactURL(target))
+			return "", b.Errorf(backends.Fatal, "%s is not a Mercurial repository: make it with `hg init` first", run.RedactURL(target))
 		}
-		return "", b.fail(err, "read the remote's tip")
+		return "", b.Fail(err, "read the remote's tip")
 	}
 	id := strings.TrimSpace(string(out))
 	if len(id) != len(nullID) {
-		return "", b.errorf(backends.Fatal, "hg identify %s: unexpected output %q", run.RedactURL(target), out)
+		return "", b.Errorf(backends.Fatal, "hg identify %s: unexpected output %q", run.RedactURL(target), out)
 	}
 	return id, nil
 }
@@ -110,11 +111,11 @@ func (b *backend) send(ctx context.Context, l backends.Local, m mirror, node, ta
 		// "no changes found": someone pushed the same changesets since.
 		return backends.StatusUpToDate, nil
 	}
-	return "", b.fail(err, "hg push")
+	return "", b.Fail(err, "hg push")
 }
 
 // diverged is the Rejected error of a remote that holds others' work.
 func (b *backend) diverged(tip, what string) error {
-	return b.errorf(backends.Rejected, "diverged: its tip, changeset %s, is %s: merge that work into git, then push again (vcsync never forces)",
+	return b.Errorf(backends.Rejected, "diverged: its tip, changeset %s, is %s: merge that work into git, then push again (vcsync never forces)",
 		tip[:12], what)
 }

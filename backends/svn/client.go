@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -36,23 +37,10 @@ func (b *backend) client(l backends.Local) *client {
 // letters and digits as "_"), else KEY, as the git backend reads its tokens:
 // remotes on different servers need different passwords.
 func envFor(key, remote string) string {
-	if v := os.Getenv(key + "_" + envName(remote)); v != "" {
+	if v := os.Getenv(key + "_" + kit.EnvName(remote)); v != "" {
 		return v
 	}
 	return os.Getenv(key)
-}
-
-// envName is a remote's name as it ends an environment variable's name.
-func envName(remote string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case 'a' <= r && r <= 'z':
-			return r - 'a' + 'A'
-		case 'A' <= r && r <= 'Z', '0' <= r && r <= '9':
-			return r
-		}
-		return '_'
-	}, remote)
 }
 
 // authHint says where vcsync takes svn credentials from, for an auth
@@ -62,7 +50,7 @@ func (c *client) authHint() string {
 	if strings.HasPrefix(c.b.url, "svn+ssh://") {
 		return "svn+ssh:// logs in with ssh: load the key into ssh-agent (ssh-add), or name it in ~/.ssh/config"
 	}
-	name := envName(c.b.remote.Name)
+	name := kit.EnvName(c.b.remote.Name)
 	vars := fmt.Sprintf("VCSYNC_SVN_USERNAME and VCSYNC_SVN_PASSWORD (or VCSYNC_SVN_USERNAME_%s and VCSYNC_SVN_PASSWORD_%s)", name, name)
 	if c.user != "" || c.pass != "" {
 		return "the server refused the credentials of " + vars

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -65,13 +66,10 @@ var codes = []struct {
 
 // messages classifies what the programs svn runs print without a code of
 // its own: ssh, for svn+ssh://.
-var messages = []struct {
-	text  string
-	class backends.Class
-}{
-	{"Permission denied (", backends.Auth}, // ssh: "Permission denied (publickey)."
-	{"Host key verification failed", backends.Auth},
-	{"Could not resolve hostname", backends.Transient},
+var messages = []kit.Rule{
+	{Text: "Permission denied (", Class: backends.Auth}, // ssh: "Permission denied (publickey)."
+	{Text: "Host key verification failed", Class: backends.Auth},
+	{Text: "Could not resolve hostname", Class: backends.Transient},
 }
 
 // classify tells the engine what to do about a failed svn or svnmucc run:
@@ -93,10 +91,8 @@ func classify(ctx context.Context, err error) backends.Class {
 
 // classifyStderr classifies svn's error output.
 func classifyStderr(stderr string) backends.Class {
-	for _, m := range messages {
-		if strings.Contains(stderr, m.text) {
-			return m.class
-		}
+	if c, ok := kit.Match(stderr, messages); ok {
+		return c
 	}
 	found := map[string]bool{}
 	for _, c := range svnCode.FindAllString(stderr, -1) {

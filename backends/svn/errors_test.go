@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 	"github.com/vcsync/vcsync/internal/testserver"
 )
@@ -144,7 +145,7 @@ func TestDivergedSaysWhatToDo(t *testing.T) {
 	w.write(t, map[string]string{"b": "b\n"})
 	next := w.commit(t, "B.")
 	_, err := w.push(t, remote(w.trunk), backends.Range{To: next})
-	want := "was committed by someone else after vcsync's r2 (" + short(first) + "); vcsync never forces. " +
+	want := "was committed by someone else after vcsync's r2 (" + kit.Short(first) + "); vcsync never forces. " +
 		"Run vcsync pull: it makes their revisions commits and puts yours on top; then push again"
 	if backends.ClassOf(err) != backends.Rejected || err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("push after their commit: %v (class %v); want rejected, saying %q", err, backends.ClassOf(err), want)

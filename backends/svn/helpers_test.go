@@ -18,6 +18,7 @@ import (
 	gocmp "github.com/google/go-cmp/cmp"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/testserver"
 )
 
@@ -119,13 +120,13 @@ func (w *world) mustPush(t *testing.T, r backends.Remote, to string, want backen
 	t.Helper()
 	res, err := w.push(t, r, backends.Range{To: to})
 	if err != nil {
-		t.Fatalf("Push(%s): %v (class %v)", short(to), err, backends.ClassOf(err))
+		t.Fatalf("Push(%s): %v (class %v)", kit.Short(to), err, backends.ClassOf(err))
 	}
 	if res.Status != want || res.Holds != to {
-		t.Fatalf("Push(%s) = %q holding %s; want %q", short(to), res.Status, short(res.Holds), want)
+		t.Fatalf("Push(%s) = %q holding %s; want %q", kit.Short(to), res.Status, kit.Short(res.Holds), want)
 	}
 	if got := holds(t, r.URL); got != to && want == backends.StatusOK {
-		t.Fatalf("the directory's last revision holds %s, want %s", short(got), short(to))
+		t.Fatalf("the directory's last revision holds %s, want %s", kit.Short(got), kit.Short(to))
 	}
 	return res
 }
@@ -217,7 +218,7 @@ func (w *world) archived(t *testing.T, commit string) map[string]node {
 func (w *world) wantTree(t *testing.T, commit string) {
 	t.Helper()
 	if diff := gocmp.Diff(w.archived(t, commit), w.exported(t)); diff != "" {
-		t.Fatalf("the directory differs from %s (-git +svn):\n%s", short(commit), diff)
+		t.Fatalf("the directory differs from %s (-git +svn):\n%s", kit.Short(commit), diff)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/testserver"
 )
 
@@ -97,7 +98,7 @@ func TestResume(t *testing.T) {
 		t.Fatalf("the error does not show svn's: %v", err)
 	}
 	if got := holds(t, w.trunk); got != commits[1] {
-		t.Fatalf("after the failed push the directory holds %s, want %s", short(got), short(commits[1]))
+		t.Fatalf("after the failed push the directory holds %s, want %s", kit.Short(got), kit.Short(commits[1]))
 	}
 	if err := os.Remove(hook); err != nil {
 		t.Fatal(err)
@@ -130,7 +131,7 @@ func TestLocalBehind(t *testing.T) {
 		t.Fatalf("pushing an older commit: %v (class %v), want a rejection", err, backends.ClassOf(err))
 	}
 	if got := holds(t, w.trunk); got != head {
-		t.Fatalf("the directory holds %s, want %s", short(got), short(head))
+		t.Fatalf("the directory holds %s, want %s", kit.Short(got), kit.Short(head))
 	}
 }
 

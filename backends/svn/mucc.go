@@ -17,6 +17,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/storer"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -69,7 +70,7 @@ func (c *client) commitOnce(ctx context.Context, s storer.EncodedObjectStorer, t
 	defer os.RemoveAll(dir) // the next revision's files take the space
 	args, err := c.actions(s, dir, base, ed)
 	if err != nil {
-		return 0, c.b.errorf(backends.Fatal, "commit %s: %v", short(cm.Hash.String()), err)
+		return 0, c.b.errorf(backends.Fatal, "commit %s: %v", kit.Short(cm.Hash.String()), err)
 	}
 	actionFile := filepath.Join(dir, "actions")
 	msgFile := filepath.Join(dir, "message")
@@ -80,7 +81,7 @@ func (c *client) commitOnce(ctx context.Context, s storer.EncodedObjectStorer, t
 		return 0, c.b.errorf(backends.Fatal, "%v", err)
 	}
 	author := clean(fmt.Sprintf("%s <%s>", cm.Author.Name, cm.Author.Email))
-	what := "commit " + short(cm.Hash.String())
+	what := "commit " + kit.Short(cm.Hash.String())
 	// The note names the URL, which the actions file holds: a dry run
 	// prints one such line per revision.
 	note := fmt.Sprintf("%s onto r%d of %s", what, base, c.b.url)
@@ -98,7 +99,7 @@ func (c *client) commitOnce(ctx context.Context, s storer.EncodedObjectStorer, t
 	}
 	m := committed.FindSubmatch(out)
 	if m == nil {
-		return 0, c.b.errorf(backends.Fatal, "commit %s: svnmucc did not say which revision it made: %q", short(cm.Hash.String()), out)
+		return 0, c.b.errorf(backends.Fatal, "commit %s: svnmucc did not say which revision it made: %q", kit.Short(cm.Hash.String()), out)
 	}
 	return strconv.ParseInt(string(m[1]), 10, 64)
 }
@@ -222,6 +223,3 @@ func message(msg string) string {
 func clean(s string) string {
 	return strings.ToValidUTF8(s, "\uFFFD")
 }
-
-// short abbreviates a commit id for messages.
-func short(id string) string { return id[:min(len(id), 12)] }

@@ -11,6 +11,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 )
 
 // A plan is what a push sends: a revision for each of commits, oldest first,
@@ -69,7 +70,7 @@ func (b *backend) plan(ctx context.Context, c *client, repo *gogit.Repository, t
 	case ok:
 		return nil, b.errorf(backends.Rejected, "diverged: r%d, the last revision of %s, was committed by someone else after vcsync's r%d (%s); vcsync never forces. "+
 			"Run vcsync pull: it makes their revisions commits and puts yours on top; then push again",
-			head.rev, b.url, last.rev, short(last.commit))
+			head.rev, b.url, last.rev, kit.Short(last.commit))
 	}
 	return nil, b.errorf(backends.Rejected, "%s is not empty, and vcsync never pushed to it: push with --since COMMIT, naming the local commit whose tree it holds (r%d), to send only what follows that commit",
 		b.url, head.rev)
@@ -92,7 +93,7 @@ func (b *backend) planFrom(repo *gogit.Repository, head pushed, to *object.Commi
 	}
 	diverged := func(why string) error {
 		return b.errorf(backends.Rejected, "diverged: r%d, the last revision of %s, holds %s, %s; sending %s would not follow it: update your branch from it first: vcsync pull (vcsync never forces)",
-			head.rev, b.url, short(head.commit), why, short(to.Hash.String()))
+			head.rev, b.url, kit.Short(head.commit), why, kit.Short(to.Hash.String()))
 	}
 	if !plumbing.IsHash(head.commit) {
 		return nil, diverged("which is not a commit id"), nil
@@ -102,15 +103,15 @@ func (b *backend) planFrom(repo *gogit.Repository, head pushed, to *object.Commi
 		return nil, diverged("a commit the local repository does not have"), nil
 	}
 	if err != nil {
-		return nil, nil, b.errorf(backends.Fatal, "read %s: %v", short(head.commit), err)
+		return nil, nil, b.errorf(backends.Fatal, "read %s: %v", kit.Short(head.commit), err)
 	}
 	if ok, err := held.IsAncestor(to); err != nil {
-		return nil, nil, b.errorf(backends.Fatal, "is %s an ancestor of %s: %v", short(head.commit), short(to.Hash.String()), err)
+		return nil, nil, b.errorf(backends.Fatal, "is %s an ancestor of %s: %v", kit.Short(head.commit), kit.Short(to.Hash.String()), err)
 	} else if !ok {
 		if ahead, _ := to.IsAncestor(held); ahead {
-			return nil, diverged("which has " + short(to.Hash.String()) + " and commits on top that the local branch lacks"), nil
+			return nil, diverged("which has " + kit.Short(to.Hash.String()) + " and commits on top that the local branch lacks"), nil
 		}
-		return nil, diverged("which is not in the history of " + short(to.Hash.String())), nil
+		return nil, diverged("which is not in the history of " + kit.Short(to.Hash.String())), nil
 	}
 	p, err = b.planAfter(held, to)
 	if err != nil {
@@ -125,7 +126,7 @@ func (b *backend) planFrom(repo *gogit.Repository, head pushed, to *object.Commi
 func (b *backend) planAfter(held, to *object.Commit) (*plan, error) {
 	tree, err := held.Tree()
 	if err != nil {
-		return nil, b.errorf(backends.Fatal, "commit %s: %v", short(held.Hash.String()), err)
+		return nil, b.errorf(backends.Fatal, "commit %s: %v", kit.Short(held.Hash.String()), err)
 	}
 	chain, found, err := b.firstParents(to, held.Hash)
 	if err != nil {
@@ -179,7 +180,7 @@ func (b *backend) firstParents(to *object.Commit, stop plumbing.Hash) ([]*object
 		}
 		parent, err := c.Parent(0)
 		if err != nil {
-			return nil, false, b.errorf(backends.Fatal, "parent of %s: %v", short(c.Hash.String()), err)
+			return nil, false, b.errorf(backends.Fatal, "parent of %s: %v", kit.Short(c.Hash.String()), err)
 		}
 		c = parent
 	}
@@ -203,11 +204,11 @@ func (b *backend) planSince(ctx context.Context, c *client, repo *gogit.Reposito
 		return nil, b.errorf(backends.Fatal, "since %q: %v", since, err)
 	}
 	if ok, err := held.IsAncestor(to); err != nil || !ok {
-		return nil, b.errorf(backends.Fatal, "since %s: not in the history of %s", short(held.Hash.String()), short(to.Hash.String()))
+		return nil, b.errorf(backends.Fatal, "since %s: not in the history of %s", kit.Short(held.Hash.String()), kit.Short(to.Hash.String()))
 	}
 	tree, err := held.Tree()
 	if err != nil {
-		return nil, b.errorf(backends.Fatal, "since %s: %v", short(held.Hash.String()), err)
+		return nil, b.errorf(backends.Fatal, "since %s: %v", kit.Short(held.Hash.String()), err)
 	}
 	diff, err := b.compare(ctx, c, repo.Storer, head.rev, tree)
 	if err != nil {
@@ -215,7 +216,7 @@ func (b *backend) planSince(ctx context.Context, c *client, repo *gogit.Reposito
 	}
 	if diff != "" {
 		return nil, b.errorf(backends.Rejected, "since %s: r%d of %s is not that commit's tree: %s",
-			short(held.Hash.String()), head.rev, b.url, diff)
+			kit.Short(held.Hash.String()), head.rev, b.url, diff)
 	}
 	if held.Hash == to.Hash {
 		return &plan{rev: head.rev, from: held.Hash.String()}, nil

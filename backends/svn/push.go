@@ -11,6 +11,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 )
 
 // Push makes the directory hold r.To: one revision per first-parent commit
@@ -74,11 +75,11 @@ func (b *backend) send(ctx context.Context, c *client, repo *gogit.Repository, p
 	for _, cm := range p.commits {
 		tree, err := cm.Tree()
 		if err != nil {
-			return 0, false, b.errorf(backends.Fatal, "commit %s: %v", short(cm.Hash.String()), err)
+			return 0, false, b.errorf(backends.Fatal, "commit %s: %v", kit.Short(cm.Hash.String()), err)
 		}
 		ed, err := diffTrees(repo.Storer, prev, tree)
 		if err != nil {
-			return 0, false, b.errorf(backends.Fatal, "commit %s: %v", short(cm.Hash.String()), err)
+			return 0, false, b.errorf(backends.Fatal, "commit %s: %v", kit.Short(cm.Hash.String()), err)
 		}
 		prev = tree
 		if ed.empty() {
@@ -100,7 +101,7 @@ func (b *backend) commitObject(repo *gogit.Repository, id string) (*object.Commi
 	}
 	c, err := repo.CommitObject(plumbing.NewHash(id))
 	if err != nil {
-		return nil, b.errorf(backends.Fatal, "commit %s: %v", short(id), err)
+		return nil, b.errorf(backends.Fatal, "commit %s: %v", kit.Short(id), err)
 	}
 	return c, nil
 }

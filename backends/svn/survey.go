@@ -8,6 +8,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 )
 
 var _ backends.Surveyor = (*backend)(nil)
@@ -41,7 +42,7 @@ func (b *backend) Survey(ctx context.Context, l backends.Local, r backends.Range
 	}
 	base, err := repo.CommitObject(plumbing.NewHash(held))
 	if err != nil {
-		return backends.Survey{}, b.errorf(backends.Fatal, "read %s: %v", short(held), err)
+		return backends.Survey{}, b.errorf(backends.Fatal, "read %s: %v", kit.Short(held), err)
 	}
 	if ok, err := base.IsAncestor(to); err != nil || !ok {
 		// Ours is not below theirs: the refusal says how it diverged.

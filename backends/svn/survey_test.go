@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 )
 
 // survey asks a new backend for r what a push of to would do.
@@ -20,7 +21,7 @@ func (w *world) survey(t *testing.T, r backends.Remote, to string) backends.Surv
 	defer cancel()
 	s, err := b.(backends.Surveyor).Survey(ctx, backends.Local{Root: w.git, Branch: "main"}, backends.Range{To: to})
 	if err != nil {
-		t.Fatalf("Survey(%s): %v", short(to), err)
+		t.Fatalf("Survey(%s): %v", kit.Short(to), err)
 	}
 	return s
 }

@@ -69,6 +69,7 @@ import (
 	"strings"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -86,22 +87,16 @@ type backend struct {
 // contacting the repository.
 func New(r backends.Remote) (backends.Backend, error) {
 	b := &backend{remote: r}
-	if err := b.parse(); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return kit.Valid(b, b.parse())
 }
 
 // parse validates b.remote.URL.
 func (b *backend) parse() error {
 	raw := b.remote.URL
-	if raw == "" {
-		return b.errorf(backends.Fatal, "no url")
-	}
 	// CVE-2017-9800: svn+ssh://-oProxyCommand=... made svn run a command.
 	// Such a URL is an attack, never a typo.
-	if strings.HasPrefix(raw, "-") {
-		return b.errorf(backends.Fatal, "url %q begins with '-': refused", run.RedactURL(raw))
+	if err := kit.RequireURL(raw); err != nil {
+		return b.errorf(backends.Fatal, "%v", err)
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -177,5 +172,5 @@ func (b *backend) Check(ctx context.Context, l backends.Local) error {
 
 // errorf returns a classified error that names the remote.
 func (b *backend) errorf(c backends.Class, format string, args ...any) error {
-	return backends.Errorf(c, "remote %s: "+format, append([]any{b.remote.Name}, args...)...)
+	return kit.Errorf(b.remote.Name, c, format, args...)
 }

@@ -59,6 +59,7 @@ func hookRunOptions(g *GlobalOptions, args []string, check, mirror bool) (vcsync
 			if !g.Quiet || vcsync.AnyFailed([]vcsync.RemoteResult{r}) {
 				// git shows a hook's stderr; its stdout too, but keep git's own output clean.
 				// A failure even with -q: the guard's refusal refers to it.
+				printRemoteMessages(g, r)
 				fmt.Fprintln(g.IO.ErrOut, "vcsync mirror: "+remoteLine(r))
 			}
 		}}

@@ -8,9 +8,17 @@ import (
 	"github.com/vcsync/vcsync"
 )
 
+// MergeChangeLogOptions are the parsed arguments of vcsync
+// merge-changelog: the three files git names.
+type MergeChangeLogOptions struct {
+	*GlobalOptions
+	Base, Current, Other string
+}
+
 // NewCmdMergeChangeLog builds "vcsync merge-changelog", git's merge driver
-// for ChangeLogs.
-func NewCmdMergeChangeLog(g *GlobalOptions) *cobra.Command {
+// for ChangeLogs; runF replaces the run function in tests of argument
+// parsing.
+func NewCmdMergeChangeLog(g *GlobalOptions, runF func(*cobra.Command, *MergeChangeLogOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "merge-changelog BASE CURRENT OTHER",
 		Short: "Merge two versions of a ChangeLog (a git merge driver)",
@@ -25,16 +33,25 @@ with:
   echo 'ChangeLog merge=changelog' >> .gitattributes`,
 		Args: usageArgs(cobra.ExactArgs(3)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			clean, err := vcsync.MergeChangeLog(cmd.Context(), args[0], args[1], args[2], os.Getenv("GIT_REFLOG_ACTION"), g.runner())
-			if err != nil {
-				return err
+			opts := &MergeChangeLogOptions{GlobalOptions: g, Base: args[0], Current: args[1], Other: args[2]}
+			if runF != nil {
+				return runF(cmd, opts)
 			}
-			if !clean {
-				return errConflict
-			}
-			return nil
+			return mergeChangeLogRun(cmd, opts)
 		},
 	}
+}
+
+// mergeChangeLogRun merges, exit 1 (errConflict) for a conflict.
+func mergeChangeLogRun(cmd *cobra.Command, opts *MergeChangeLogOptions) error {
+	clean, err := vcsync.MergeChangeLog(cmd.Context(), opts.Base, opts.Current, opts.Other, os.Getenv("GIT_REFLOG_ACTION"), opts.runner())
+	if err != nil {
+		return err
+	}
+	if !clean {
+		return errConflict
+	}
+	return nil
 }
 
 // errConflict is a ChangeLog merge that left conflict markers: exit 1, as

@@ -7,10 +7,12 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/vcsync/vcsync"
 	"github.com/vcsync/vcsync/backends/all"
+	"github.com/vcsync/vcsync/backends/kit"
 )
 
-// NewCmdPull builds "vcsync pull".
-func NewCmdPull(g *GlobalOptions) *cobra.Command {
+// NewCmdPull builds "vcsync pull"; runF replaces the run function in tests
+// of flag parsing.
+func NewCmdPull(g *GlobalOptions, runF func(*cobra.Command, *GlobalOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "pull",
 		Short: "Bring the primary remote's new commits into the branch",
@@ -24,17 +26,25 @@ that a remote has is never rewritten: vcsync stops and says why.`,
   vcsync pull --dry-run`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			res, err := vcsync.Pull(cmd.Context(), vcsync.PullOptions{Dir: g.Dir, DryRun: g.DryRun, Runner: g.runner(), Registry: all.Registry()})
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd, g)
 			}
-			if g.JSON {
-				return g.printJSON(pullJSON(res))
-			}
-			printPull(g, res)
-			return nil
+			return pullRun(cmd, g)
 		},
 	}
+}
+
+// pullRun pulls, and says what it pulled and replayed.
+func pullRun(cmd *cobra.Command, g *GlobalOptions) error {
+	res, err := vcsync.Pull(cmd.Context(), vcsync.PullOptions{Dir: g.Dir, DryRun: g.DryRun, Runner: g.runner(), Registry: all.Registry()})
+	if err != nil {
+		return err
+	}
+	if g.JSON {
+		return g.printJSON(pullJSON(res))
+	}
+	printPull(g, res)
+	return nil
 }
 
 // printPull prints one line per commit pulled and replayed, then where the
@@ -48,25 +58,23 @@ func printPull(g *GlobalOptions, res *vcsync.PullResult) {
 		would = "would "
 	}
 	for _, c := range res.Foreign {
-		fmt.Fprintf(g.IO.Out, "%spull %s\n", would, join(c.Revision, shortID(c.ID), c.Subject))
+		fmt.Fprintf(g.IO.Out, "%spull %s\n", would, join(c.Revision, kit.Short(c.ID), c.Subject))
 	}
 	for _, c := range res.Replayed {
 		to := ""
 		if c.New != "" {
-			to = "-> " + shortID(c.New)
+			to = "-> " + kit.Short(c.New)
 		}
-		fmt.Fprintf(g.IO.Out, "%sreplay %s\n", would, join(shortID(c.Old), to, c.Subject))
+		fmt.Fprintf(g.IO.Out, "%sreplay %s\n", would, join(kit.Short(c.Old), to, c.Subject))
 	}
 	switch {
 	case res.DryRun:
 	case res.To == res.From:
 		fmt.Fprintf(g.IO.Out, "%s is up to date with %s\n", res.Branch, res.Remote)
 	default:
-		fmt.Fprintf(g.IO.Out, "%s: %s..%s\n", res.Branch, shortID(res.From), shortID(res.To))
+		fmt.Fprintf(g.IO.Out, "%s: %s..%s\n", res.Branch, kit.Short(res.From), kit.Short(res.To))
 	}
 }
-
-func shortID(id string) string { return id[:min(len(id), 12)] }
 
 // join joins the words that are not empty.
 func join(words ...string) string {
@@ -94,10 +102,33 @@ func pullJSON(res *vcsync.PullResult) map[string]any {
 		"pulled": pulled, "replayed": replayed, "dry_run": res.DryRun}
 }
 
-// NewCmdInit builds "vcsync init --from-svn".
-func NewCmdInit(g *GlobalOptions) *cobra.Command {
-	var opt vcsync.InitOptions
-	var since string
+// InitCmdOptions are the parsed arguments of vcsync init.
+type InitCmdOptions struct {
+	*GlobalOptions
+	Init     vcsync.InitOptions // Dir is the DIR argument, not -C's
+	SinceArg string             // --since as given: a revision number
+}
+
+// Validate checks the flags and fills Init.Since: --from-svn is
+// required, --since is a revision number. Its errors are usage errors.
+func (o *InitCmdOptions) Validate() error {
+	if o.Init.URL == "" {
+		return &FlagError{Err: fmt.Errorf("init needs --from-svn URL")}
+	}
+	if o.SinceArg != "" {
+		n, err := strconv.ParseInt(o.SinceArg, 10, 64)
+		if err != nil || n < 1 {
+			return &FlagError{Err: fmt.Errorf("--since %q: expected a revision number, 1 or more", o.SinceArg)}
+		}
+		o.Init.Since = n
+	}
+	return nil
+}
+
+// NewCmdInit builds "vcsync init --from-svn"; runF replaces the run
+// function in tests of flag parsing.
+func NewCmdInit(g *GlobalOptions, runF func(*cobra.Command, *InitCmdOptions) error) *cobra.Command {
+	opts := &InitCmdOptions{GlobalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "init --from-svn URL [DIR]",
 		Short: "Make a git repository from a Subversion directory",
@@ -110,39 +141,41 @@ revision. --since REV starts from that revision's tree.`,
   vcsync init --from-svn file:///srv/svn/proj/trunk --since 4000 --authors-file authors.txt`,
 		Args: usageArgs(cobra.RangeArgs(0, 1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if opt.URL == "" {
-				return &FlagError{Err: fmt.Errorf("init needs --from-svn URL")}
-			}
-			if since != "" {
-				n, err := strconv.ParseInt(since, 10, 64)
-				if err != nil || n < 1 {
-					return &FlagError{Err: fmt.Errorf("--since %q: expected a revision number, 1 or more", since)}
-				}
-				opt.Since = n
-			}
-			if len(args) == 1 {
-				opt.Dir = args[0]
-			}
-			opt.Runner, opt.Registry = g.runner(), all.Registry()
-			res, err := vcsync.InitFromSvn(cmd.Context(), opt)
-			if err != nil {
+			if err := opts.Validate(); err != nil {
 				return err
 			}
-			if g.JSON {
-				return g.printJSON(map[string]any{"dir": res.Dir, "branch": res.Branch, "commits": res.Commits,
-					"head": res.Head, "revision": res.Revision, "shared": res.Shared != nil})
+			if len(args) == 1 {
+				opts.Init.Dir = args[0]
 			}
-			if !g.Quiet {
-				fmt.Fprintf(g.IO.Out, "%s: %d commit(s), branch %s at %s (%s); remote %s is primary\n",
-					res.Dir, res.Commits, res.Branch, shortID(res.Head), res.Revision, opt.Remote)
+			if runF != nil {
+				return runF(cmd, opts)
 			}
-			return nil
+			return initRun(cmd, opts)
 		},
 	}
-	cmd.Flags().StringVar(&opt.URL, "from-svn", "", "the Subversion directory to start from (`URL`)")
-	cmd.Flags().StringVar(&since, "since", "", "start from the tree of revision `REV`, not the whole history")
-	cmd.Flags().BoolVar(&opt.Shared, "shared", false, "configure the remote in .vcsync, committed and sent to svn")
-	cmd.Flags().StringVar(&opt.AuthorsFile, "authors-file", "", "map svn users to git identities (`FILE` of \"user = Name <email>\" lines)")
-	cmd.Flags().StringVar(&opt.Remote, "name", "svn", "the remote's `NAME`")
+	cmd.Flags().StringVar(&opts.Init.URL, "from-svn", "", "the Subversion directory to start from (`URL`)")
+	cmd.Flags().StringVar(&opts.SinceArg, "since", "", "start from the tree of revision `REV`, not the whole history")
+	cmd.Flags().BoolVar(&opts.Init.Shared, "shared", false, "configure the remote in .vcsync, committed and sent to svn")
+	cmd.Flags().StringVar(&opts.Init.AuthorsFile, "authors-file", "", "map svn users to git identities (`FILE` of \"user = Name <email>\" lines)")
+	cmd.Flags().StringVar(&opts.Init.Remote, "name", "svn", "the remote's `NAME`")
 	return cmd
+}
+
+// initRun makes the repository and says what it holds.
+func initRun(cmd *cobra.Command, opts *InitCmdOptions) error {
+	g, opt := opts.GlobalOptions, opts.Init
+	opt.Runner, opt.Registry = g.runner(), all.Registry()
+	res, err := vcsync.InitFromSvn(cmd.Context(), opt)
+	if err != nil {
+		return err
+	}
+	if g.JSON {
+		return g.printJSON(map[string]any{"dir": res.Dir, "branch": res.Branch, "commits": res.Commits,
+			"head": res.Head, "revision": res.Revision, "shared": res.Shared != nil})
+	}
+	if !g.Quiet {
+		fmt.Fprintf(g.IO.Out, "%s: %d commit(s), branch %s at %s (%s); remote %s is primary\n",
+			res.Dir, res.Commits, res.Branch, kit.Short(res.Head), res.Revision, opt.Remote)
+	}
+	return nil
 }

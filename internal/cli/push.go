@@ -9,6 +9,7 @@ import (
 	"github.com/vcsync/vcsync"
 	"github.com/vcsync/vcsync/backends"
 	"github.com/vcsync/vcsync/backends/all"
+	"github.com/vcsync/vcsync/backends/kit"
 	"github.com/vcsync/vcsync/internal/run"
 )
 
@@ -20,41 +21,66 @@ type PushFlags struct {
 	History bool
 	Since   string
 	Tags    bool
+
+	// Which of them the command line gave: one not given takes the
+	// configuration's value, whatever its zero value would mean.
+	jobsSet, timeoutSet, retriesSet bool
 }
 
 func (f *PushFlags) register(cmd *cobra.Command) {
 	cmd.Flags().IntVarP(&f.Jobs, "jobs", "j", 0, "pushes at once (default: vcsync.jobs, else 4)")
 	cmd.Flags().DurationVar(&f.Timeout, "timeout", 0, "give up an attempt on a remote after `DUR`, 0 for never (default: vcsync.timeout, else none)")
-	cmd.Flags().IntVar(&f.Retries, "retries", -1, "retry transient failures `N` times, with backoff (default: vcsync.retries, else 0)")
-	// -1 means "not given"; help says what the default is in words.
-	cmd.Flags().Lookup("retries").DefValue = "0"
+	cmd.Flags().IntVar(&f.Retries, "retries", 0, "retry transient failures `N` times, with backoff (default: vcsync.retries, else 0)")
 	cmd.Flags().BoolVar(&f.History, "history", false, "on a first push to Subversion, send every commit (default: one revision of the tree)")
 	cmd.Flags().BoolVar(&f.Tags, "tags", false, "also send the annotated tags that point into the pushed history (svn: tags/NAME copies)")
 	cmd.Flags().StringVar(&f.Since, "since", "", "a never-pushed Subversion directory holds the tree of `COMMIT`: send what follows it")
 }
 
-// check refuses values that mean nothing, as usage errors; --timeout 0
-// given on the command line means no timeout, whatever the configuration.
-func (f *PushFlags) check(cmd *cobra.Command) error {
+// given records which flags the command line gave.
+func (f *PushFlags) given(cmd *cobra.Command) {
 	fl := cmd.Flags()
+	f.jobsSet, f.timeoutSet, f.retriesSet = fl.Changed("jobs"), fl.Changed("timeout"), fl.Changed("retries")
+}
+
+// Validate refuses values that mean nothing, as usage errors.
+func (f *PushFlags) Validate() error {
 	switch {
-	case fl.Changed("jobs") && f.Jobs < 1:
+	case f.jobsSet && f.Jobs < 1:
 		return &FlagError{Err: fmt.Errorf("--jobs %d: expected 1 or more pushes at once", f.Jobs)}
-	case fl.Changed("retries") && f.Retries < 0:
+	case f.retriesSet && f.Retries < 0:
 		return &FlagError{Err: fmt.Errorf("--retries %d: expected 0 or more", f.Retries)}
-	case fl.Changed("timeout") && f.Timeout < 0:
+	case f.timeoutSet && f.Timeout < 0:
 		return &FlagError{Err: fmt.Errorf("--timeout %s: expected a positive duration, or 0 for none", f.Timeout)}
-	case fl.Changed("timeout") && f.Timeout == 0:
-		f.Timeout = -1
 	}
 	return nil
+}
+
+// core returns the flags in the core's terms: a negative Retries or a zero
+// Timeout takes the configuration's; a negative Timeout is none (--timeout
+// 0 given on the command line, whatever the configuration says).
+func (f *PushFlags) core() (jobs int, timeout time.Duration, retries int) {
+	jobs, timeout, retries = f.Jobs, f.Timeout, f.Retries
+	if !f.jobsSet {
+		jobs = 0
+	}
+	switch {
+	case !f.timeoutSet:
+		timeout = 0
+	case f.Timeout == 0:
+		timeout = -1
+	}
+	if !f.retriesSet {
+		retries = -1
+	}
+	return jobs, timeout, retries
 }
 
 // options builds the core's PushOptions, with a reporter that prints each
 // remote's line as it finishes (text mode only; with -q, only the remotes
 // that did not end ok or up to date: those are errors).
 func (f *PushFlags) options(g *GlobalOptions, remotes []string) vcsync.PushOptions {
-	o := vcsync.PushOptions{Dir: g.Dir, Remotes: remotes, Jobs: f.Jobs, Timeout: f.Timeout, Retries: f.Retries, History: f.History, Since: f.Since, Tags: f.Tags,
+	jobs, timeout, retries := f.core()
+	o := vcsync.PushOptions{Dir: g.Dir, Remotes: remotes, Jobs: jobs, Timeout: timeout, Retries: retries, History: f.History, Since: f.Since, Tags: f.Tags,
 		DryRun: g.DryRun, Runner: g.runner(), Registry: all.Registry()}
 	if g.Quiet && !g.JSON {
 		o.OnDone = func(r vcsync.RemoteResult) {
@@ -68,6 +94,7 @@ func (f *PushFlags) options(g *GlobalOptions, remotes []string) vcsync.PushOptio
 		o.OnStart = p.start
 		o.OnDone = func(r vcsync.RemoteResult) {
 			p.finish(r.Name, func() {
+				printRemoteMessages(g, r)
 				detail := remoteDetail(r)
 				if r.Plan == "" {
 					detail = p.paint(r.Status, detail)
@@ -82,9 +109,26 @@ func (f *PushFlags) options(g *GlobalOptions, remotes []string) vcsync.PushOptio
 	return o
 }
 
-// NewCmdPush builds "vcsync push".
-func NewCmdPush(g *GlobalOptions) *cobra.Command {
-	var f PushFlags
+// printRemoteMessages shows what the remote's server said, on stderr, as
+// git push does ("remote: Create a merge request for main: ..."), just
+// before the remote's own line.
+func printRemoteMessages(g *GlobalOptions, r vcsync.RemoteResult) {
+	for _, m := range r.Messages {
+		fmt.Fprintf(g.IO.ErrOut, "remote: %s\n", m)
+	}
+}
+
+// PushOptions are the parsed arguments of vcsync push.
+type PushOptions struct {
+	*GlobalOptions
+	PushFlags
+	Remotes []string
+}
+
+// NewCmdPush builds "vcsync push"; runF replaces the run function in tests
+// of flag parsing.
+func NewCmdPush(g *GlobalOptions, runF func(*cobra.Command, *PushOptions) error) *cobra.Command {
+	opts := &PushOptions{GlobalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "push [REMOTE...]",
 		Short: "Push what each remote lacks",
@@ -97,28 +141,39 @@ is missing.`,
   vcsync push github --timeout 30s --retries 2
   vcsync push --dry-run`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := f.check(cmd); err != nil {
+			opts.Remotes = args
+			opts.given(cmd)
+			if err := opts.Validate(); err != nil {
 				return err
 			}
-			rs, err := vcsync.Push(cmd.Context(), f.options(g, args))
-			if err != nil && rs == nil {
-				return err
+			if runF != nil {
+				return runF(cmd, opts)
 			}
-			if g.JSON {
-				if jerr := g.printJSON(map[string]any{"remotes": remotesJSON(rs)}); jerr != nil {
-					return jerr
-				}
-			} else {
-				summary(g, rs)
-			}
-			if err != nil {
-				return err
-			}
-			return partialIf(rs)
+			return pushRun(cmd, opts)
 		},
 	}
-	f.register(cmd)
+	opts.register(cmd)
 	return cmd
+}
+
+// pushRun pushes, and reports each remote and the summary.
+func pushRun(cmd *cobra.Command, opts *PushOptions) error {
+	g := opts.GlobalOptions
+	rs, err := vcsync.Push(cmd.Context(), opts.options(g, opts.Remotes))
+	if err != nil && rs == nil {
+		return err
+	}
+	if g.JSON {
+		if jerr := g.printJSON(map[string]any{"remotes": remotesJSON(rs)}); jerr != nil {
+			return jerr
+		}
+	} else {
+		summary(g, rs)
+	}
+	if err != nil {
+		return err
+	}
+	return partialIf(rs)
 }
 
 // remoteJSON is one element of "remotes" in --json (DESIGN.md).
@@ -136,13 +191,16 @@ type remoteJSON struct {
 	Plan       string `json:"plan,omitempty"`
 	// Commands, in a dry run: what the push would run to write.
 	Commands []string `json:"commands,omitempty"`
+	// RemoteMessages are the server's "remote:" lines (hooks' output).
+	RemoteMessages []string `json:"remote_messages"`
 }
 
 func remotesJSON(rs []vcsync.RemoteResult) []remoteJSON {
 	out := make([]remoteJSON, 0, len(rs))
 	for _, r := range rs {
 		j := remoteJSON{Name: r.Name, Backend: r.Backend, URL: r.URL, Status: string(r.Status), From: r.From, To: r.To,
-			Revision: r.Revision, Attempts: r.Attempts, DurationMS: r.Duration.Milliseconds(), Plan: r.Plan, Commands: r.Commands}
+			Revision: r.Revision, Attempts: r.Attempts, DurationMS: r.Duration.Milliseconds(), Plan: r.Plan, Commands: r.Commands,
+			RemoteMessages: append([]string{}, r.Messages...)}
 		if r.Err != nil {
 			j.Error = run.Redact(r.Err.Error())
 		}
@@ -179,16 +237,16 @@ func remoteDetail(r vcsync.RemoteResult) string {
 // is not known), then the remote's own name for NEW where it has another:
 // svn's r12, a Bazaar revno (a number), a Mercurial node.
 func pushed(r vcsync.RemoteResult) string {
-	s := short(r.To)
+	s := kit.Short(r.To)
 	if r.From != "" && r.From != r.To {
-		s = short(r.From) + ".." + s
+		s = kit.Short(r.From) + ".." + s
 	}
 	switch rev := r.Revision; {
 	case rev == "" || rev == r.To:
 	case strings.Trim(rev, "0123456789") == "":
 		s += " revno " + rev
 	default:
-		s += " " + short(rev)
+		s += " " + kit.Short(rev)
 	}
 	return s
 }

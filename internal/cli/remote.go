@@ -19,8 +19,32 @@ func NewCmdRemote(g *GlobalOptions) *cobra.Command {
 		Args: usageArgs(cobra.NoArgs),
 		RunE: needSubcommand,
 	}
-	var spec vcsync.RemoteSpec
-	add := &cobra.Command{
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List the remotes, with credentials redacted",
+		Example: `  vcsync remote list
+  vcsync remote list --json`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return listRun(cmd, g)
+		},
+	}
+	cmd.AddCommand(NewCmdRemoteAdd(g, nil), list, NewCmdRemoteRemove(g, nil))
+	return cmd
+}
+
+// RemoteAddOptions are the parsed arguments of vcsync remote add.
+type RemoteAddOptions struct {
+	*GlobalOptions
+	Spec vcsync.RemoteSpec
+}
+
+// NewCmdRemoteAdd builds "vcsync remote add"; runF replaces the run
+// function in tests of flag parsing.
+func NewCmdRemoteAdd(g *GlobalOptions, runF func(*cobra.Command, *RemoteAddOptions) error) *cobra.Command {
+	opts := &RemoteAddOptions{GlobalOptions: g}
+	spec := &opts.Spec
+	cmd := &cobra.Command{
 		Use:         "add NAME [URL]",
 		Annotations: noJSON,
 		Short:       "Add a remote (to .git/config, or .vcsync with --shared)",
@@ -34,59 +58,70 @@ func NewCmdRemote(g *GlobalOptions) *cobra.Command {
 			if len(args) == 2 {
 				spec.URL = args[1]
 			}
-			if g.DryRun {
-				fmt.Fprintf(g.IO.Out, "would add remote %s (%s) to %s\n", spec.Name, spec.Backend, map[bool]string{false: ".git/config", true: ".vcsync"}[spec.Shared])
-				return nil
+			if runF != nil {
+				return runF(cmd, opts)
 			}
-			added, err := vcsync.RemoteAdd(cmd.Context(), g.Dir, spec, all.Registry())
-			if err == nil && !g.Quiet {
-				fmt.Fprintf(g.IO.ErrOut, "vcsync: added remote %s to %s\n", spec.Name, added.File)
-			}
-			if len(added.Dropped) > 0 {
-				g.warn("vcsync now pushes to its own remotes only, no longer to the git remotes %s: add those you want with vcsync remote add NAME URL",
-					strings.Join(added.Dropped, ", "))
-			}
-			return err
+			return remoteAddRun(cmd, opts)
 		},
 	}
-	add.Flags().StringVar(&spec.Backend, "backend", "git", "the backend: "+fmt.Sprint(all.Registry().Kinds()))
-	add.Flags().StringVar(&spec.Branch, "branch", "", "the remote branch (default: the local branch's name)")
-	add.Flags().StringVar(&spec.Command, "command", "", "the `PROGRAM [ARGS...]` of a command remote")
-	add.Flags().BoolVar(&spec.Shared, "shared", false, "write .vcsync, the configuration committed for the team")
-	list := &cobra.Command{
-		Use:   "list",
-		Short: "List the remotes, with credentials redacted",
-		Example: `  vcsync remote list
-  vcsync remote list --json`,
-		Args: usageArgs(cobra.NoArgs),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return listRun(cmd, g)
-		},
+	cmd.Flags().StringVar(&spec.Backend, "backend", "git", "the backend: "+fmt.Sprint(all.Registry().Kinds()))
+	cmd.Flags().StringVar(&spec.Branch, "branch", "", "the remote branch (default: the local branch's name)")
+	cmd.Flags().StringVar(&spec.Command, "command", "", "the `PROGRAM [ARGS...]` of a command remote")
+	cmd.Flags().BoolVar(&spec.Shared, "shared", false, "write .vcsync, the configuration committed for the team")
+	return cmd
+}
+
+// remoteAddRun adds the remote, and says where.
+func remoteAddRun(cmd *cobra.Command, opts *RemoteAddOptions) error {
+	g, spec := opts.GlobalOptions, opts.Spec
+	if g.DryRun {
+		fmt.Fprintf(g.IO.Out, "would add remote %s (%s) to %s\n", spec.Name, spec.Backend, map[bool]string{false: ".git/config", true: ".vcsync"}[spec.Shared])
+		return nil
 	}
-	remove := &cobra.Command{
+	added, err := vcsync.RemoteAdd(cmd.Context(), g.Dir, spec, all.Registry())
+	if err == nil && !g.Quiet {
+		fmt.Fprintf(g.IO.ErrOut, "vcsync: added remote %s to %s\n", spec.Name, added.File)
+	}
+	if len(added.Dropped) > 0 {
+		g.warn("vcsync now pushes to its own remotes only, no longer to the git remotes %s: add those you want with vcsync remote add NAME URL",
+			strings.Join(added.Dropped, ", "))
+	}
+	return err
+}
+
+// NewCmdRemoteRemove builds "vcsync remote remove"; runF, given the
+// remote's name, replaces the run function in tests.
+func NewCmdRemoteRemove(g *GlobalOptions, runF func(cmd *cobra.Command, g *GlobalOptions, name string) error) *cobra.Command {
+	return &cobra.Command{
 		Use:         "remove NAME",
 		Annotations: noJSON,
 		Short:       "Remove a remote (from .git/config and .vcsync, wherever it is)",
 		Example:     `  vcsync remote remove github`,
 		Args:        usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if g.DryRun {
-				fmt.Fprintf(g.IO.Out, "would remove remote %s\n", args[0])
-				return nil
+			if runF != nil {
+				return runF(cmd, g, args[0])
 			}
-			files, primaryIn, err := vcsync.RemoteRemove(cmd.Context(), g.Dir, args[0])
-			if err == nil && !g.Quiet {
-				fmt.Fprintf(g.IO.ErrOut, "vcsync: removed remote %s from %s\n", args[0], strings.Join(files, " and "))
-			}
-			if len(primaryIn) > 0 {
-				g.warn("%s was the primary remote: primary removed from %s too; name another with git config vcsync.primary NAME",
-					args[0], strings.Join(primaryIn, " and "))
-			}
-			return err
+			return remoteRemoveRun(cmd, g, args[0])
 		},
 	}
-	cmd.AddCommand(add, list, remove)
-	return cmd
+}
+
+// remoteRemoveRun removes the remote from every file that has it.
+func remoteRemoveRun(cmd *cobra.Command, g *GlobalOptions, name string) error {
+	if g.DryRun {
+		fmt.Fprintf(g.IO.Out, "would remove remote %s\n", name)
+		return nil
+	}
+	files, primaryIn, err := vcsync.RemoteRemove(cmd.Context(), g.Dir, name)
+	if err == nil && !g.Quiet {
+		fmt.Fprintf(g.IO.ErrOut, "vcsync: removed remote %s from %s\n", name, strings.Join(files, " and "))
+	}
+	if len(primaryIn) > 0 {
+		g.warn("%s was the primary remote: primary removed from %s too; name another with git config vcsync.primary NAME",
+			name, strings.Join(primaryIn, " and "))
+	}
+	return err
 }
 
 type listJSON struct {

@@ -87,19 +87,19 @@ publishes to.`,
 	pf.register(root)
 	root.AddCommand(
 		NewCmdMessage(g, nil),
-		NewCmdPush(g),
-		NewCmdStatus(g),
+		NewCmdPush(g, nil),
+		NewCmdStatus(g, nil),
 		NewCmdRemote(g),
 		NewCmdHook(g),
 		NewCmdCommit(g, nil),
-		NewCmdDiff(g),
-		NewCmdVersion(g),
-		NewCmdTrust(g),
-		NewCmdUntrust(g),
+		NewCmdDiff(g, nil),
+		NewCmdVersion(g, nil),
+		NewCmdTrust(g, nil),
+		NewCmdUntrust(g, nil),
 		NewCmdEntry(g, nil),
-		NewCmdPull(g),
-		NewCmdInit(g),
-		NewCmdMergeChangeLog(g),
+		NewCmdPull(g, nil),
+		NewCmdInit(g, nil),
+		NewCmdMergeChangeLog(g, nil),
 	)
 	// cobra's completion command prints its help, exit 0, for a missing or
 	// unknown shell: a usage error here, as everywhere else.

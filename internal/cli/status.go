@@ -10,10 +10,25 @@ import (
 	"github.com/vcsync/vcsync/backends/all"
 )
 
-// NewCmdStatus builds "vcsync status".
-func NewCmdStatus(g *GlobalOptions) *cobra.Command {
-	var timeout time.Duration
-	var fetch bool
+// StatusOptions are the parsed arguments of vcsync status.
+type StatusOptions struct {
+	*GlobalOptions
+	Timeout time.Duration
+	Fetch   bool // deprecated: status always asks
+}
+
+// Validate refuses a negative --timeout, as a usage error.
+func (o *StatusOptions) Validate() error {
+	if o.Timeout < 0 {
+		return &FlagError{Err: fmt.Errorf("--timeout %s: expected a positive duration", o.Timeout)}
+	}
+	return nil
+}
+
+// NewCmdStatus builds "vcsync status"; runF replaces the run function in
+// tests of flag parsing.
+func NewCmdStatus(g *GlobalOptions, runF func(*cobra.Command, *StatusOptions) error) *cobra.Command {
+	opts := &StatusOptions{GlobalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Per remote: what it lacks, what it has that you lack, how its last push ended",
@@ -27,20 +42,23 @@ its line says what vcsync's last push to it recorded.`,
   vcsync status --json --timeout 5s`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if timeout < 0 {
-				return &FlagError{Err: fmt.Errorf("--timeout %s: expected a positive duration", timeout)}
+			if err := opts.Validate(); err != nil {
+				return err
 			}
-			if fetch {
+			if opts.Fetch {
 				// Not cobra's MarkDeprecated: it writes to stdout, which is data.
 				g.warn("--fetch is deprecated: status always asks the remotes")
 			}
-			return statusRun(cmd, g, timeout)
+			if runF != nil {
+				return runF(cmd, opts)
+			}
+			return statusRun(cmd, g, opts.Timeout)
 		},
 	}
-	cmd.Flags().DurationVar(&timeout, "timeout", 0, "give up asking a remote after `DUR` (default: vcsync.timeout, else 30s)")
+	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 0, "give up asking a remote after `DUR` (default: vcsync.timeout, else 30s)")
 	// Status always asks the remotes now; --fetch stays accepted for the
 	// scripts that passed it.
-	cmd.Flags().BoolVar(&fetch, "fetch", false, "")
+	cmd.Flags().BoolVar(&opts.Fetch, "fetch", false, "")
 	cmd.Flags().MarkHidden("fetch")
 	return cmd
 }

@@ -10,7 +10,8 @@ import (
 // syncRun is the main job, "vcsync [CHANGELOG...]": check every remote's
 // setup, commit the new entry if there is one, push everywhere.
 func syncRun(cmd *cobra.Command, g *GlobalOptions, c *CommitOptions, f *PushFlags, args []string) error {
-	if err := f.check(cmd); err != nil {
+	f.given(cmd)
+	if err := f.Validate(); err != nil {
 		return err
 	}
 	if err := checkChangeLogs(cmd, g, args); err != nil {

@@ -11,9 +11,16 @@ import (
 	"github.com/vcsync/vcsync"
 )
 
-// NewCmdTrust builds "vcsync trust [--show]".
-func NewCmdTrust(g *GlobalOptions) *cobra.Command {
-	var show bool
+// TrustCmdOptions are the parsed arguments of vcsync trust.
+type TrustCmdOptions struct {
+	*GlobalOptions
+	Show bool
+}
+
+// NewCmdTrust builds "vcsync trust [--show]"; runF replaces the run
+// function in tests of flag parsing.
+func NewCmdTrust(g *GlobalOptions, runF func(*cobra.Command, *TrustCmdOptions) error) *cobra.Command {
+	opts := &TrustCmdOptions{GlobalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "trust",
 		Short: "Allow this repository's committed .vcsync (and the programs it runs)",
@@ -30,21 +37,28 @@ With --show it only shows what it would allow. vcsync untrust withdraws it.`,
   vcsync trust`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return trustRun(cmd, g, vcsync.TrustOptions{Dir: g.Dir, Allow: !show && !g.DryRun})
+			if runF != nil {
+				return runF(cmd, opts)
+			}
+			return trustRun(cmd, g, vcsync.TrustOptions{Dir: g.Dir, Allow: !opts.Show && !g.DryRun})
 		},
 	}
-	cmd.Flags().BoolVar(&show, "show", false, "show what would be allowed; record nothing")
+	cmd.Flags().BoolVar(&opts.Show, "show", false, "show what would be allowed; record nothing")
 	return cmd
 }
 
-// NewCmdUntrust builds "vcsync untrust".
-func NewCmdUntrust(g *GlobalOptions) *cobra.Command {
+// NewCmdUntrust builds "vcsync untrust"; runF replaces the run function
+// in tests of flag parsing.
+func NewCmdUntrust(g *GlobalOptions, runF func(*cobra.Command, *GlobalOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:     "untrust",
 		Short:   "Withdraw the trust given to this repository's committed .vcsync",
 		Example: `  vcsync untrust`,
 		Args:    usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(cmd, g)
+			}
 			return trustRun(cmd, g, vcsync.TrustOptions{Dir: g.Dir, Deny: !g.DryRun})
 		},
 	}

@@ -13,8 +13,9 @@ import (
 // module version from the build information is shown.
 var Version = ""
 
-// NewCmdVersion builds "vcsync version".
-func NewCmdVersion(g *GlobalOptions) *cobra.Command {
+// NewCmdVersion builds "vcsync version"; runF replaces the run function
+// in tests of flag parsing.
+func NewCmdVersion(g *GlobalOptions, runF func(*cobra.Command, *GlobalOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print vcsync's version",
@@ -22,6 +23,9 @@ func NewCmdVersion(g *GlobalOptions) *cobra.Command {
   vcsync version --json`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(cmd, g)
+			}
 			v := version()
 			if g.JSON {
 				return g.printJSON(map[string]string{"version": v, "go": runtime.Version(), "platform": runtime.GOOS + "/" + runtime.GOARCH})

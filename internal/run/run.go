@@ -90,8 +90,10 @@ type Cmd struct {
 // Runner may be shared by the goroutines of a parallel push: its echo lines
 // do not interleave.
 type Runner struct {
-	// Verbose, if non-nil, receives each command as it ends, -x style, with
-	// its elapsed time: "+ git svn dcommit (0.42s)". It backs --verbose.
+	// Verbose, if non-nil, receives each command -x style twice: as it
+	// starts ("+ git svn dcommit"), so that a command that hangs is seen
+	// while it hangs, and as it ends, with its elapsed time ("+ git svn
+	// dcommit (0.42s)"). It backs --verbose.
 	Verbose io.Writer
 	// DryRun, if non-nil, receives each command that writes (Cmd.ReadOnly
 	// unset) instead of its being run; Run then returns empty output and no
@@ -182,6 +184,9 @@ func (r *Runner) Run(ctx context.Context, c Cmd) (stdout []byte, err error) {
 	case c.Stderr != nil:
 		cmd.Stderr = io.MultiWriter(&errOut, c.Stderr)
 	}
+	if r != nil && r.Verbose != nil {
+		r.echo(r.Verbose, "+ "+line+"\n")
+	}
 	start := time.Now()
 	err = cmd.Run()
 	if c.Group && cmd.Process != nil {
@@ -255,7 +260,8 @@ func newRunError(ctx context.Context, c Cmd, line string, cmd *exec.Cmd, stderr 
 
 // Ran echoes, with -v, a program that ran outside Run: one that a library
 // started (go-git's file transport runs git-receive-pack itself), so that
-// -v shows every program vcsync caused to run.
+// -v shows every program vcsync caused to run. It is echoed once, as it
+// ended: the library does not say when it starts one.
 func (r *Runner) Ran(c Cmd, d time.Duration) {
 	if r != nil && r.Verbose != nil {
 		r.echo(r.Verbose, fmt.Sprintf("+ %s (%.2fs)\n", echoLine(c), d.Seconds()))

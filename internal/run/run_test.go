@@ -120,7 +120,7 @@ func TestRunSecrets(t *testing.T) {
 		t.Errorf("error %q does not contain %q", err, want)
 	}
 	if !strings.HasPrefix(verbose.String(), "+ sh -c ") || !strings.HasSuffix(verbose.String(), "s)\n") {
-		t.Errorf("verbose echo = %q, want \"+ sh -c ... (N.NNs)\\n\"", verbose.String())
+		t.Errorf("verbose echo = %q, want \"+ sh -c ...\\n+ sh -c ... (N.NNs)\\n\"", verbose.String())
 	}
 }
 
@@ -138,15 +138,59 @@ func TestRunVerboseParallel(t *testing.T) {
 	}
 	wg.Wait()
 	lines := strings.Split(strings.TrimSuffix(verbose.String(), "\n"), "\n")
-	if len(lines) != 8 {
-		t.Fatalf("got %d lines, want 8:\n%s", len(lines), verbose.String())
+	if len(lines) != 16 {
+		t.Fatalf("got %d lines, want 16 (8 starts, 8 ends):\n%s", len(lines), verbose.String())
 	}
+	ends := 0
 	for _, l := range lines {
-		if !strings.HasPrefix(l, "+ git --version (") || !strings.HasSuffix(l, "s)") {
-			t.Errorf("echo line %q, want \"+ git --version (N.NNs)\"", l)
+		switch {
+		case l == "+ git --version":
+		case strings.HasPrefix(l, "+ git --version (") && strings.HasSuffix(l, "s)"):
+			ends++
+		default:
+			t.Errorf("echo line %q, want \"+ git --version\" or \"+ git --version (N.NNs)\"", l)
 		}
 	}
+	if ends != 8 {
+		t.Errorf("%d end lines, want 8:\n%s", ends, verbose.String())
+	}
 }
+
+// TestRunVerboseStreams: -v echoes a command as it starts, while it runs,
+// not only once it has ended: the program here waits for a line on its
+// stdin, which the test writes only once it has seen the command echoed.
+func TestRunVerboseStreams(t *testing.T) {
+	testserver.Require(t, "sh")
+	echoed := make(chan string, 2)
+	r := &Runner{Verbose: lineFunc(func(s string) { echoed <- s })}
+	stdin, w := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		_, err := r.Run(t.Context(), Cmd{Name: "sh", Args: []string{"-c", "read line"}, Stdin: stdin})
+		done <- err
+	}()
+	select {
+	case l := <-echoed:
+		if l != "+ sh -c 'read line'\n" {
+			t.Errorf("start echo = %q", l)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the command was not echoed while it ran")
+	}
+	io.WriteString(w, "go on\n")
+	w.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if l := <-echoed; !strings.HasPrefix(l, "+ sh -c 'read line' (") || !strings.HasSuffix(l, "s)\n") {
+		t.Errorf("end echo = %q, want the command and its time", l)
+	}
+}
+
+// lineFunc is an io.Writer that hands each write to a function.
+type lineFunc func(string)
+
+func (f lineFunc) Write(p []byte) (int, error) { f(string(p)); return len(p), nil }
 
 func TestDryRun(t *testing.T) {
 	testserver.Require(t, "touch")

@@ -1,11 +1,4 @@
-// Package localgit asks the local git repository the questions that the
-// backends which run other programs (bzr, hg) share: is this a commit of
-// ours, is it an ancestor, where is the common git directory. Plain git
-// rather than go-git: those backends run git's programs anyway, and a
-// process per question keeps each push free of shared go-git objects.
-//
-// Its errors are plain; each backend classifies them in its own terms.
-package localgit
+package kit
 
 import (
 	"context"
@@ -18,8 +11,14 @@ import (
 	"github.com/vcsync/vcsync/internal/run"
 )
 
-// Git runs git in the local working tree, for a question: it only reads
-// (ReadOnly), so a dry run asks it too. Nothing here changes the repository.
+// The local repository's questions, asked with git's programs rather than
+// go-git: the backends here run programs anyway, and a process per
+// question keeps each push free of shared go-git objects. The functions
+// return plain errors; Base's methods classify them and name the remote.
+
+// Git runs git in the local working tree, through the push's Runner so
+// that --verbose shows it. It is for questions only (ReadOnly), so a dry
+// run asks them too; nothing here changes the repository.
 func Git(ctx context.Context, l backends.Local, args ...string) ([]byte, error) {
 	return l.Runner.Run(ctx, run.Cmd{Name: "git", Args: args, Dir: l.Root, ReadOnly: true})
 }
@@ -65,5 +64,29 @@ func CommonDir(ctx context.Context, l backends.Local) (string, error) {
 	return dir, nil
 }
 
-// Short abbreviates a commit id for messages.
-func Short(id string) string { return id[:min(len(id), 12)] }
+// CheckCommit returns a Fatal error unless id is a full commit id of the
+// local repository.
+func (b *Base) CheckCommit(ctx context.Context, l backends.Local, id string) error {
+	if err := CheckCommit(ctx, l, id); err != nil {
+		return b.Errorf(backends.Fatal, "%v", err)
+	}
+	return nil
+}
+
+// IsAncestor reports whether commit a is in the history of to.
+func (b *Base) IsAncestor(ctx context.Context, l backends.Local, a, to string) (bool, error) {
+	ok, err := IsAncestor(ctx, l, a, to)
+	if err != nil {
+		return false, b.Fail(err, "git merge-base")
+	}
+	return ok, nil
+}
+
+// GitDir returns the repository's common directory.
+func (b *Base) GitDir(ctx context.Context, l backends.Local) (string, error) {
+	dir, err := CommonDir(ctx, l)
+	if err != nil {
+		return "", b.Fail(err, "find the git directory")
+	}
+	return dir, nil
+}
