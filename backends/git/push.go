@@ -10,6 +10,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
+	"github.com/go-git/go-git/v5/plumbing/transport"
 
 	"github.com/vcsync/vcsync/backends"
 	"github.com/vcsync/vcsync/internal/run"
@@ -37,7 +38,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 	}
 	defer a.close()
 	start := time.Now()
-	res, err := b.send(ctx, repo, a, to, ref, r.FollowTags)
+	res, err := b.send(ctx, l, repo, a, to, ref, r.FollowTags)
 	if a.local {
 		// go-git ran it, not internal/run: -v still shows it.
 		l.Runner.Ran(run.Cmd{Name: "git-receive-pack", Args: []string{a.url}}, time.Since(start))
@@ -54,7 +55,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 // send pushes to over one receive-pack session: the remote's refs, then,
 // unless it holds to already, the pack of what it lacks and the ref
 // updates, old -> new, never forced.
-func (b *backend) send(ctx context.Context, repo *gogit.Repository, a *access, to *object.Commit, ref plumbing.ReferenceName, tags bool) (backends.Status, error) {
+func (b *backend) send(ctx context.Context, l backends.Local, repo *gogit.Repository, a *access, to *object.Commit, ref plumbing.ReferenceName, tags bool) (backends.Status, error) {
 	sess, err := a.openSession()
 	if err != nil {
 		return "", err
@@ -71,19 +72,24 @@ func (b *backend) send(ctx context.Context, repo *gogit.Repository, a *access, t
 	if old == to.Hash {
 		return backends.StatusUpToDate, nil
 	}
-	objs, err := b.objectsToSend(repo, to, old, ref, ar.References)
+	cmds := []*packp.Command{{Name: ref, Old: old, New: to.Hash}}
+	objs, large, err := b.objectsToSend(repo, to, old, ref, ar.References)
 	if err != nil {
 		return "", err
 	}
-	cmds := []*packp.Command{{Name: ref, Old: old, New: to.Hash}}
-	if tags {
-		tagCmds, tagObjs, err := followTags(repo, objs, ar.References)
-		if err != nil {
-			return "", b.errorf(backends.Fatal, "follow tags: %v", err)
+	if large {
+		err = b.sendLarge(ctx, l, repo, sess, ar, cmds, to, tags)
+	} else {
+		if tags {
+			tagCmds, tagObjs, err := followTags(repo, objs, ar.References)
+			if err != nil {
+				return "", b.errorf(backends.Fatal, "follow tags: %v", err)
+			}
+			cmds, objs = append(cmds, tagCmds...), append(objs, tagObjs...)
 		}
-		cmds, objs = append(cmds, tagCmds...), append(objs, tagObjs...)
+		err = b.receivePack(ctx, sess, repo.Storer, packWindow(repo.Storer), ar, newRequest(ar, cmds), objs)
 	}
-	if err := b.receivePack(ctx, sess, repo.Storer, packWindow(repo.Storer), ar, newRequest(ar, cmds), objs); err != nil {
+	if err != nil {
 		// Refused, yet perhaps because the branch got there meanwhile: a
 		// push of a vcsync killed with -9 that the server side finished
 		// after we read the refs ("reference already exists", "cannot
@@ -95,6 +101,44 @@ func (b *backend) send(ctx context.Context, repo *gogit.Repository, a *access, t
 		return "", err
 	}
 	return backends.StatusOK, nil
+}
+
+// sendLarge sends a push that is more than a few commits on the remote's
+// tip, a first push above all, through git pack-objects
+// (gitReceivePack), or, where git is not installed, through go-git's
+// revlist and encoder.
+func (b *backend) sendLarge(ctx context.Context, l backends.Local, repo *gogit.Repository, sess transport.ReceivePackSession,
+	ar *packp.AdvRefs, cmds []*packp.Command, to *object.Commit, tags bool) error {
+	if !gitInstalled() {
+		objs, err := b.walkAll(repo, to, ar.References)
+		if err != nil {
+			return err
+		}
+		if tags {
+			tagCmds, tagObjs, err := followTags(repo, objs, ar.References)
+			if err != nil {
+				return b.errorf(backends.Fatal, "follow tags: %v", err)
+			}
+			cmds, objs = append(cmds, tagCmds...), append(objs, tagObjs...)
+		}
+		return b.receivePack(ctx, sess, repo.Storer, packWindow(repo.Storer), ar, newRequest(ar, cmds), objs)
+	}
+	have := haves(repo, ar.References)
+	want := []plumbing.Hash{to.Hash}
+	if tags {
+		// Annotated tags on the commits sent: the objects are git's to
+		// list, the commits are few enough to list here.
+		sent, err := b.newCommits(ctx, l, to.Hash, have)
+		if err != nil {
+			return b.errorf(backends.Fatal, "follow tags: %v", err)
+		}
+		tagCmds, tagObjs, err := followTags(repo, sent, ar.References)
+		if err != nil {
+			return b.errorf(backends.Fatal, "follow tags: %v", err)
+		}
+		cmds, want = append(cmds, tagCmds...), append(want, tagObjs...)
+	}
+	return b.gitReceivePack(ctx, l, sess, ar, newRequest(ar, cmds), want, have)
 }
 
 // holdsNow reads the remote's refs again, in a session of its own, and
@@ -110,29 +154,32 @@ func (b *backend) holdsNow(ctx context.Context, a *access, ref plumbing.Referenc
 }
 
 // objectsToSend returns what the remote, whose branch is at old, lacks to
-// hold to. Usually to is a few commits on old: their differences
-// (chainObjects). For a new branch, a merge, or old far back, it is
-// go-git's revlist (allObjects), after the fast-forward check: an old that
-// is not in to's history is Rejected before anything is sent.
-func (b *backend) objectsToSend(repo *gogit.Repository, to *object.Commit, old plumbing.Hash, ref plumbing.ReferenceName, remote map[string]plumbing.Hash) ([]plumbing.Hash, error) {
+// hold to, when that is a few commits on old (up to smallChain): their
+// differences (chainObjects). Otherwise (a new branch, a merge, old far
+// back) it says large, after the fast-forward check: an old that is not in
+// to's history is Rejected before anything is sent.
+func (b *backend) objectsToSend(repo *gogit.Repository, to *object.Commit, old plumbing.Hash, ref plumbing.ReferenceName, remote map[string]plumbing.Hash) (objs []plumbing.Hash, large bool, err error) {
 	if old.IsZero() {
-		return b.walkAll(repo, to, remote)
+		return nil, true, nil
 	}
 	chain, end, err := newChain(repo.Storer, to, old)
 	if err != nil {
-		return nil, b.errorf(backends.Fatal, "walk back from %s: %v", short(to.Hash), err)
+		return nil, false, b.errorf(backends.Fatal, "walk back from %s: %v", short(to.Hash), err)
 	}
 	if end != reachedTip {
 		if err := b.fastForward(repo, to, old, ref); err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		return b.walkAll(repo, to, remote)
+		return nil, true, nil
 	}
-	objs, err := chainObjects(repo.Storer, chain)
+	if len(chain)-1 > smallChain && gitInstalled() {
+		return nil, true, nil
+	}
+	objs, err = chainObjects(repo.Storer, chain)
 	if err != nil {
-		return nil, b.errorf(backends.Fatal, "find the objects to send for %s: %v", short(to.Hash), err)
+		return nil, false, b.errorf(backends.Fatal, "find the objects to send for %s: %v", short(to.Hash), err)
 	}
-	return objs, nil
+	return objs, false, nil
 }
 
 // walkAll runs allObjects and words its error.
