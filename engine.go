@@ -165,7 +165,11 @@ func (e *engine) attempt(ctx context.Context, t target, branch string, rng backe
 		ctx, cancel = context.WithTimeout(ctx, e.p.opt.Timeout)
 		defer cancel()
 	}
-	r, err := t.backend.Push(ctx, e.p.local(branch), rng)
+	l := e.p.local(branch)
+	if on := e.p.opt.OnProgress; on != nil {
+		l.Progress = func(line string) { on(t.remote.Name, line) }
+	}
+	r, err := t.backend.Push(ctx, l, rng)
 	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		err = backends.Errorf(backends.Transient, "timed out after %s: %w", e.p.opt.Timeout, err)
 	}
