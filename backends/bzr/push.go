@@ -36,6 +36,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 		return backends.Result{}, err
 	}
 	target := b.target(l.Root)
+	l.Report("reading the branch's tip")
 	t, held, err := b.state(ctx, l, target, r.To)
 	if err != nil || held == r.To {
 		return upToDate(r.To, t, err)
@@ -43,6 +44,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 	// A branch whose tip came through fast-import must go on that way:
 	// `brz push` from git would find it diverged from the git-v1 history.
 	if t.revid == "null:" || strings.HasPrefix(t.revid, gitRevPrefix) {
+		l.Report("sending the revisions (brz push)")
 		revno, err := b.native(ctx, l, target, r.To)
 		if !internalError(err) {
 			return sent(r.To, revno, err)
@@ -53,6 +55,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 			return sent(r.To, t.revno, err)
 		}
 	}
+	l.Report("sending the revisions (git fast-export | brz fast-import, then brz push)")
 	revno, err := b.fallback(ctx, l, target, t, held, r.To)
 	return sent(r.To, revno, err)
 }

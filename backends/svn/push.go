@@ -2,6 +2,7 @@ package svn
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strconv"
 
@@ -30,7 +31,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 	if err != nil {
 		return backends.Result{}, err
 	}
-	rev, sent, err := b.send(ctx, c, repo, p)
+	rev, sent, err := b.send(ctx, c, repo, p, l.Report)
 	if err != nil {
 		return backends.Result{}, err
 	}
@@ -42,8 +43,9 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 }
 
 // send makes a revision of each commit of p that changes the tree, and
-// returns the directory's last revision and whether it made any.
-func (b *backend) send(ctx context.Context, c *client, repo *gogit.Repository, p *plan) (int64, bool, error) {
+// returns the directory's last revision and whether it made any. It
+// reports each commit as it goes: "commit 3 of 40 (after r125)".
+func (b *backend) send(ctx context.Context, c *client, repo *gogit.Repository, p *plan, report func(string)) (int64, bool, error) {
 	if len(p.commits) == 0 {
 		return p.rev, false, nil
 	}
@@ -54,7 +56,8 @@ func (b *backend) send(ctx context.Context, c *client, repo *gogit.Repository, p
 	defer os.RemoveAll(tmp)
 	rev, sent := p.rev, false
 	prev := p.base
-	for _, cm := range p.commits {
+	for i, cm := range p.commits {
+		report(fmt.Sprintf("commit %d of %d (after r%d)", i+1, len(p.commits), rev))
 		tree, err := cm.Tree()
 		if err != nil {
 			return 0, false, b.errorf(backends.Fatal, "commit %s: %v", short(cm.Hash.String()), err)
