@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"os"
@@ -29,6 +30,7 @@ type progress struct {
 	mu      sync.Mutex
 	w       io.Writer // the terminal; nil when not one
 	color   bool      // colour the result lines
+	verb    string    // what the live lines say is going on: "pushing..." when ""
 	live    []liveLine
 	drawn   int       // live lines now on the screen
 	last    time.Time // of the latest draw
@@ -166,7 +168,7 @@ func (p *progress) draw() {
 	var lines []string
 	now := p.now()
 	for _, l := range p.live {
-		line := fmt.Sprintf("%-12s pushing... %.1fs", l.name, now.Sub(l.start).Seconds())
+		line := fmt.Sprintf("%-12s %s %.1fs", l.name, cmp.Or(p.verb, "pushing..."), now.Sub(l.start).Seconds())
 		if l.note != "" {
 			line += "  " + l.note
 		}
