@@ -2,6 +2,8 @@ package git
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -148,5 +150,29 @@ func TestProgressLines(t *testing.T) {
 	want := []string{"remote: Counting objects:  50% (1/2)", "remote: Counting objects: 100% (2/2), done."}
 	if !slices.Equal(got.got, want) {
 		t.Errorf("lines = %q, want %q", got.got, want)
+	}
+}
+
+// TestLargePushBrokenRepository: git pack-objects failing (a blob is
+// missing from the local repository) is a Fatal error that says so and
+// names git's complaint; the remote gets no branch, and no pack-objects is
+// left behind to block the push.
+func TestLargePushBrokenRepository(t *testing.T) {
+	testserver.Env(t)
+	dir := newEmpty(t)
+	bare := newBare(t)
+	write(t, dir, map[string]string{"f": "precious\n"})
+	head := commitAll(t, dir, "0")
+	blob := testserver.Git(t, dir, "rev-parse", "HEAD:f")
+	if err := os.Remove(filepath.Join(dir, ".git", "objects", blob[:2], blob[2:])); err != nil {
+		t.Fatal(err)
+	}
+	_, err := push(t, bare, dir, backends.Local{Branch: "main"}, backends.Range{To: head})
+	if err == nil || backends.ClassOf(err) != backends.Fatal || !strings.Contains(err.Error(), "pack-objects") {
+		t.Fatalf("Push = %v; want a Fatal error that names pack-objects", err)
+	}
+	t.Log(err)
+	if got := holds(t, bare, "main"); got != "" {
+		t.Errorf("the remote's main is %q after a failed push, want none", got)
 	}
 }
