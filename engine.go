@@ -1,9 +1,11 @@
 package vcsync
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -119,14 +121,16 @@ func (e *engine) pushOne(ctx context.Context, t target, head, branch string) Rem
 		known = state.Remote{}
 	}
 	res := RemoteResult{From: known.Holds, To: head, branch: where}
-	if known.Holds == head && !e.p.opt.pending && known.Last != nil &&
+	if e.p.opt.DryRun {
+		// Asked of the remote itself, never of the state.
+		return e.finish(t, e.plan(ctx, t, branch, res), "")
+	}
+	rng := e.rangeOf(t, known, head)
+	if known.Holds == head && !rng.FollowTags && !e.p.opt.pending && known.Last != nil &&
 		(known.Last.Status == string(backends.StatusOK) || known.Last.Status == string(backends.StatusUpToDate)) {
 		// The state says the remote has it: do not contact it at all.
 		res.Status, res.Revision = backends.StatusUpToDate, known.Revision
 		return e.finish(t, res, head)
-	}
-	if e.p.opt.DryRun {
-		return e.finish(t, e.plan(ctx, t, res), "")
 	}
 	if e.p.opt.OnStart != nil {
 		e.p.opt.OnStart(t.remote.Name)
@@ -135,7 +139,7 @@ func (e *engine) pushOne(ctx context.Context, t target, head, branch string) Rem
 	delay := e.p.opt.Backoff
 	for {
 		res.Attempts++
-		r, err := e.attempt(ctx, t, branch, backends.Range{From: known.Holds, FromRevision: known.Revision, To: head, FollowTags: t.remote.Options["followtags"] == "true"})
+		r, err := e.attempt(ctx, t, e.p.local(branch), rng)
 		if err == nil {
 			res.Status, res.Revision, res.Err, res.rewritten = r.Status, r.Revision, nil, r.Rewritten
 			res.Duration = time.Since(start)
@@ -158,14 +162,26 @@ func (e *engine) pushOne(ctx context.Context, t target, head, branch string) Rem
 	}
 }
 
+// rangeOf is what to push to t, which the state says holds known. Tags
+// follow with --tags, else as the remote's followTags says, else as the
+// global one: a remote can say false to the global true.
+func (e *engine) rangeOf(t target, known state.Remote, head string) backends.Range {
+	tags := e.p.opt.Tags
+	if v, ok := t.remote.Options["followtags"]; ok && !tags {
+		tags = v == "true"
+	} else if !ok {
+		tags = tags || e.p.cfg.FollowTags
+	}
+	return backends.Range{From: known.Holds, FromRevision: known.Revision, To: head, FollowTags: tags}
+}
+
 // attempt is one push, under the per-attempt timeout.
-func (e *engine) attempt(ctx context.Context, t target, branch string, rng backends.Range) (backends.Result, error) {
+func (e *engine) attempt(ctx context.Context, t target, l backends.Local, rng backends.Range) (backends.Result, error) {
 	if e.p.opt.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, e.p.opt.Timeout)
 		defer cancel()
 	}
-	l := e.p.local(branch)
 	if on := e.p.opt.OnProgress; on != nil {
 		l.Progress = func(line string) { on(t.remote.Name, line) }
 	}
@@ -176,16 +192,58 @@ func (e *engine) attempt(ctx context.Context, t target, branch string, rng backe
 	return r, err
 }
 
-// plan says what a push would send, for --dry-run.
-func (e *engine) plan(ctx context.Context, t target, res RemoteResult) RemoteResult {
-	what := "everything up to " + short(res.To) + " (the remote's content is not known yet)"
-	if res.From != "" {
-		if n, err := e.p.r.Count(ctx, res.From, res.To); err == nil {
-			what = fmt.Sprintf("%d commit(s), %s..%s", n, short(res.From), short(res.To))
+// plan is a dry run of the push to t: the backend's own Push with a
+// Runner that runs the commands that only read (the remote's revision, its
+// tip, its refs) and prints, into the result's Commands, those that would
+// write. The plan is then what a push would do now, asked of the remote,
+// and nothing changes anywhere (internal/run's Cmd.ReadOnly). One attempt:
+// a failure to read the remote is the plan's answer.
+func (e *engine) plan(ctx context.Context, t target, branch string, res RemoteResult) RemoteResult {
+	var cmds bytes.Buffer
+	l := e.p.local(branch)
+	l.Runner = e.p.opt.Runner.To(&cmds)
+	e.mu.Lock()
+	known := *e.st.Remote(t.remote.Name)
+	e.mu.Unlock()
+	start := time.Now()
+	res.Attempts = 1
+	r, err := e.attempt(ctx, t, l, e.rangeOf(t, known, res.To))
+	res.Duration = time.Since(start)
+	res.Commands = strings.Split(strings.TrimSuffix(cmds.String(), "\n"), "\n")
+	if cmds.Len() == 0 {
+		res.Commands = nil
+	}
+	if err != nil {
+		res.Err = errors.New(run.Redact(err.Error()))
+		res.Status = backends.StatusFailed
+		if backends.ClassOf(err) == backends.Rejected {
+			res.Status = backends.StatusRejected
+		}
+		return res
+	}
+	res.From, res.Revision = r.From, ""
+	if r.Status == backends.StatusUpToDate && !e.p.opt.pending {
+		res.Status, res.Revision = backends.StatusUpToDate, r.Revision
+		return res
+	}
+	what := "the new commit" // up to date, but a commit comes first
+	switch {
+	case r.Status == backends.StatusUpToDate:
+	case r.From == res.To:
+		what = "tags (no new commit)" // --tags, followTags
+	default:
+		what = "everything up to " + short(res.To)
+		if n, err := e.p.r.Count(ctx, r.From, res.To); err == nil {
+			what = fmt.Sprintf("%d commit(s), %s", n, short(res.To))
+			if r.From != "" {
+				what = fmt.Sprintf("%d commit(s), %s..%s", n, short(r.From), short(res.To))
+			}
 		}
 	}
-	if e.p.opt.pending {
-		what += ", and the new commit"
+	if e.p.opt.pending && r.Status != backends.StatusUpToDate {
+		// Not made yet: the commands are those of what exists; the new
+		// commit goes the same way, after them.
+		what += ", then the new commit"
 	}
 	where := run.RedactURL(t.remote.URL)
 	if where == "" {

@@ -3,6 +3,7 @@ package vcsync
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/internal/config"
 	"github.com/vcsync/vcsync/internal/hook"
 	"github.com/vcsync/vcsync/internal/repo"
 	"github.com/vcsync/vcsync/internal/run"
@@ -44,7 +46,8 @@ type HookSteps struct {
 // HookRun is the pre-push hook: it runs the chained foreign hook, then,
 // as configured, checks the outgoing commits (hookCheck) and pushes the same
 // refs to the other remotes (hookMirror). An error refuses the push; a
-// mirror's failure does so only with hookStrict.
+// mirror's failure does so only with hookStrict, but a failed push to a
+// primary that is not git does so unless hookStrict is set to false.
 func HookRun(ctx context.Context, opt HookOptions) ([]RemoteResult, error) {
 	r, _, err := openAt(opt.Dir)
 	if err != nil {
@@ -79,11 +82,32 @@ func HookRun(ctx context.Context, opt HookOptions) ([]RemoteResult, error) {
 	if !steps.Mirror {
 		return nil, nil
 	}
-	results, err := mirror(ctx, r, opt, updates, cfg.HookStrict)
-	if err == nil && cfg.HookStrict && AnyFailed(results) {
+	results, record, err := mirror(ctx, r, opt, updates, cfg)
+	switch {
+	case err != nil:
+	case record != nil && (cfg.HookStrict || !cfg.HookStrictSet):
+		// Why it failed is on the line above, the mirror's, or in
+		// "not mirrored: ...".
+		err = fmt.Errorf("the push to %s, the repository of record (vcsync.primary), failed: the push to %s is refused, so that %s never gets ahead of it. "+
+			"Fix %s first (vcsync status; vcsync pull if it has others' work), then git push again; git config vcsync.hookStrict false lets such pushes through",
+			cfg.Primary, opt.Remote, opt.Remote, cfg.Primary)
+	case record != nil:
+		fmt.Fprintf(opt.ErrOut, "vcsync: warning: the push to %s, the repository of record, failed, and vcsync.hookStrict is false: %s gets ahead of it\n", cfg.Primary, opt.Remote)
+	case cfg.HookStrict && AnyFailed(results):
 		err = fmt.Errorf("a mirror failed and vcsync.hookStrict is true: the push to %s is refused", opt.Remote)
 	}
 	return results, err
+}
+
+// recordOf returns the primary remote when it is not a git remote: the
+// repository of record (svn, say) that a git push must not get ahead of.
+func recordOf(cfg *config.Config) (backends.Remote, bool) {
+	for _, rm := range cfg.Remotes {
+		if rm.Name == cfg.Primary && rm.Kind != "git" {
+			return rm, true
+		}
+	}
+	return backends.Remote{}, false
 }
 
 // resolveLocal turns a local id that is a ref (pre-commit gives the local
@@ -127,35 +151,57 @@ func runChained(ctx context.Context, r *repo.Repo, opt HookOptions) error {
 // branch) only receives the checked-out branch; git-svn is never run from
 // the hook (dcommit would rewrite HEAD in the middle of git push). Without
 // hookStrict, a mirror that cannot even be set up is reported, not fatal.
-func mirror(ctx context.Context, r *repo.Repo, opt HookOptions, updates []hook.RefUpdate, strict bool) ([]RemoteResult, error) {
+// record is why the push to the repository of record (recordOf) failed,
+// nil when it did not fail or was not tried.
+func mirror(ctx context.Context, r *repo.Repo, opt HookOptions, updates []hook.RefUpdate, cfg *config.Config) (all []RemoteResult, record, err error) {
 	_, current, err := r.CurrentHead(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var all []RemoteResult
+	rec, guarded := recordOf(cfg)
 	for _, u := range updates {
 		branch, ok := strings.CutPrefix(u.RemoteRef, "refs/heads/")
 		if u.Deletes() || !ok {
 			continue
 		}
+		exclude := func(rm backends.Remote) bool {
+			oneBranch := rm.Kind != "git" || rm.Branch != ""
+			return rm.Name == opt.Remote || rm.URL == opt.URL || rm.Kind == "git-svn" || oneBranch && branch != current
+		}
 		rs, err := Push(ctx, PushOptions{Dir: opt.Dir, Retries: -1, Runner: opt.Runner, Registry: opt.Registry,
-			To: u.LocalID, Branch: branch, OnDone: opt.OnDone,
-			Exclude: func(rm backends.Remote) bool {
-				oneBranch := rm.Kind != "git" || rm.Branch != ""
-				return rm.Name == opt.Remote || rm.URL == opt.URL || rm.Kind == "git-svn" || oneBranch && branch != current
-			}})
+			To: u.LocalID, Branch: branch, OnDone: opt.OnDone, Exclude: exclude})
 		all = append(all, rs...)
+		if guarded && !exclude(rec) && record == nil {
+			record = failure(rs, rec.Name, err)
+		}
 		switch {
 		case err == errNoRemote:
 			continue // no other remote takes this branch
-		case err != nil && !strict:
+		case err != nil && !cfg.HookStrict:
 			fmt.Fprintf(opt.ErrOut, "vcsync mirror: %s: not mirrored: %v\n", branch, run.Redact(err.Error()))
 			all = append(all, RemoteResult{Name: "(setup)", Status: backends.StatusFailed, Err: err})
 		case err != nil:
-			return all, err
+			return all, record, err
 		}
 	}
-	return all, nil
+	return all, record, nil
+}
+
+// failure is why the push to the remote name failed: its result's error,
+// or the error that stopped every push before it began (setup).
+func failure(rs []RemoteResult, name string, setup error) error {
+	if setup != nil && setup != errNoRemote {
+		return errors.New(run.Redact(setup.Error()))
+	}
+	for _, r := range rs {
+		if r.Name == name && AnyFailed([]RemoteResult{r}) {
+			if r.Err == nil {
+				return fmt.Errorf("%s", r.Status)
+			}
+			return r.Err
+		}
+	}
+	return nil
 }
 
 // HookInstall installs the pre-push hook where git looks for hooks, to run

@@ -25,6 +25,11 @@ type PushOptions struct {
 	Retries int                        // retries of transient failures; -1 takes the configuration's
 	Backoff time.Duration              // delay before the first retry, doubled each time; 0 is 1s
 	DryRun  bool
+	// Tags sends every remote the annotated tags that point into the
+	// pushed history (--tags), whatever followTags says. A push with tags
+	// asks each remote, even one that the state says is up to date: a tag
+	// may be new.
+	Tags bool
 	// History sends every commit on a first push to a backend that would
 	// otherwise send one revision of the tree (svn); Since names the commit
 	// whose tree a never-pushed, non-empty remote holds.
@@ -60,6 +65,11 @@ type RemoteResult struct {
 	Err      error // redacted
 	Duration time.Duration
 	Plan     string // with DryRun: what would be sent
+	// Commands are, with DryRun, the command lines that the push would run
+	// to write (svnmucc, brz push, hg push, the command's program, git
+	// svn), and for a git remote its ref updates, each OLD..NEW as read
+	// from the remote. The commands that only read ran.
+	Commands []string
 
 	rewritten map[string]string // from a backend that rewrites history
 	branch    string            // the remote branch pushed to ("" when not tried)

@@ -2,20 +2,14 @@ package vcsync
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/vcsync/vcsync/backends"
 	"github.com/vcsync/vcsync/internal/config"
-	"github.com/vcsync/vcsync/internal/repo"
 	"github.com/vcsync/vcsync/internal/run"
-	"github.com/vcsync/vcsync/internal/state"
 )
 
 // RemoteSpec is a remote to add.
@@ -160,21 +154,15 @@ func RemoteRemove(ctx context.Context, dir, name string) (removed, primaryIn []s
 	return removed, primaryIn, nil
 }
 
-// RemoteStatus is what vcsync status shows of one remote.
-type RemoteStatus struct {
-	Name, Backend, URL, Branch string
-	Missing                    int // commits the remote lacks; -1 when unknown
-	Last                       *state.Last
-	// With fetch: whether the remote was asked, what it said it holds
-	// ("" for nothing), or why it could not say.
-	Asked    bool
-	Fetched  string
-	FetchErr error
+// RemoteInfo is a configured remote as vcsync shows it.
+type RemoteInfo struct {
+	Name, Backend, Branch string
+	URL                   string // credentials redacted
 }
 
-// RemoteNames lists the names of the remotes a push would go to, from the
-// configuration alone: what a shell completes for a REMOTE argument.
-func RemoteNames(ctx context.Context, dir string) ([]string, error) {
+// RemoteList lists the remotes a push would go to, from the configuration
+// alone: no remote is contacted.
+func RemoteList(ctx context.Context, dir string) ([]RemoteInfo, error) {
 	r, _, err := openAt(dir)
 	if err != nil {
 		return nil, err
@@ -183,96 +171,27 @@ func RemoteNames(ctx context.Context, dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	names := make([]string, 0, len(cfg.Remotes))
+	out := make([]RemoteInfo, 0, len(cfg.Remotes))
 	for _, rm := range cfg.Remotes {
-		names = append(names, rm.Name)
-	}
-	return names, nil
-}
-
-// StatusOptions are the inputs of Status.
-type StatusOptions struct {
-	Dir      string
-	Fetch    bool // ask each remote what it holds (backends that can say)
-	Runner   *run.Runner
-	Registry backends.Registry
-}
-
-// Status reads the configuration, the state and the local history. Only
-// with Fetch does it contact the remotes, in parallel.
-func Status(ctx context.Context, opt StatusOptions) ([]RemoteStatus, error) {
-	r, cfg, stateDir, err := openConfigured(ctx, opt.Dir, nil)
-	if err != nil {
-		return nil, err
-	}
-	st, err := state.Load(stateDir)
-	if err != nil {
-		return nil, err
-	}
-	head, _, err := r.CurrentHead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []RemoteStatus
-	for _, rm := range cfg.Remotes {
-		s := RemoteStatus{Name: rm.Name, Backend: rm.Kind, URL: run.RedactURL(rm.URL), Branch: rm.Branch, Missing: -1}
-		if known := st.Remotes[rm.Name]; known != nil {
-			s.Last = known.Last
-			if known.Holds != "" {
-				if n, err := r.Count(ctx, known.Holds, head); err == nil {
-					s.Missing = n
-				}
-			}
-		}
-		out = append(out, s)
-	}
-	if opt.Fetch {
-		scratch, err := newScratch()
-		if err != nil {
-			return nil, err
-		}
-		defer os.RemoveAll(scratch)
-		fetch(ctx, r, cfg.Remotes, out, head, scratch, opt)
+		out = append(out, infoOf(rm))
 	}
 	return out, nil
 }
 
-// fetch asks each remote whose backend can say what it holds, all at once,
-// and counts what it lacks from that.
-func fetch(ctx context.Context, r *repo.Repo, remotes []backends.Remote, out []RemoteStatus, head, scratch string, opt StatusOptions) {
-	_, branch, _ := r.CurrentHead(ctx)
-	var wg sync.WaitGroup
-	for i, rm := range remotes {
-		b, err := opt.Registry.New(rm)
-		if err != nil {
-			out[i].FetchErr = err
-			continue
-		}
-		p, ok := b.(backends.Prober)
-		if !ok {
-			out[i].FetchErr = fmt.Errorf("the %s backend cannot be asked without pushing", rm.Kind)
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			holds, err := p.Holds(ctx, backends.Local{Root: r.Root, Branch: branch, Runner: opt.Runner, Scratch: scratch})
-			if err != nil {
-				out[i].FetchErr = errors.New(run.Redact(err.Error()))
-				return
-			}
-			out[i].Asked, out[i].Fetched, out[i].Missing = true, holds, -1
-			if holds == "" {
-				return
-			}
-			// Counting runs git, which is safe in parallel; the Repo's
-			// go-git objects are not touched here.
-			if n, err := countBetween(ctx, r.Root, holds, head, opt.Runner); err == nil {
-				out[i].Missing = n
-			}
-		}()
+// infoOf is what may be shown of a remote.
+func infoOf(rm backends.Remote) RemoteInfo {
+	return RemoteInfo{Name: rm.Name, Backend: rm.Kind, URL: run.RedactURL(rm.URL), Branch: rm.Branch}
+}
+
+// RemoteNames lists the names of the remotes a push would go to, from the
+// configuration alone: what a shell completes for a REMOTE argument.
+func RemoteNames(ctx context.Context, dir string) ([]string, error) {
+	rs, err := RemoteList(ctx, dir)
+	names := make([]string, 0, len(rs))
+	for _, r := range rs {
+		names = append(names, r.Name)
 	}
-	wg.Wait()
+	return names, err
 }
 
 // Ago formats how long ago t was, for status lines.
@@ -287,14 +206,4 @@ func Ago(t time.Time, now time.Time) string {
 		return fmt.Sprintf("%dh ago", int(d.Hours()))
 	}
 	return t.Format("2006-01-02")
-}
-
-// countBetween counts the commits from..to with git, without a Repo (so
-// that goroutines need not share one).
-func countBetween(ctx context.Context, root, from, to string, runner *run.Runner) (int, error) {
-	out, err := runner.Run(ctx, run.Cmd{Name: "git", Args: []string{"rev-list", "--count", from + ".." + to, "--"}, Dir: root})
-	if err != nil {
-		return 0, err
-	}
-	return strconv.Atoi(strings.TrimSpace(string(out)))
 }

@@ -218,16 +218,17 @@ func cmdProxy(ts *testscript.TestScript, neg bool, args []string) {
 
 // cmdServe starts a server on 127.0.0.1 for every repository under ROOT,
 // stopped at the end of the script, and sets VAR to its host:port: git
-// daemon (git://, push enabled), svnserve (svn://, anonymous writes), brz
-// serve (bzr://, writes allowed) or hg serve (http://, anonymous pushes;
-// ROOT is then the one repository served, at http://VAR/). The servers are
+// daemon (git://, push enabled), svnserve (svn://, anonymous writes, or as
+// the svnserve.conf given fourth says), brz serve (bzr://, writes allowed)
+// or hg serve (http://, anonymous pushes; ROOT is then the one repository
+// served, at http://VAR/). The servers are
 // internal/testserver's: none picks a free port, closes it and binds it
 // again (a race with anything else on the machine). They run in the
 // script's sealed environment, not the developer's.
 // Usage: serve VAR git|svn|bzr|hg ROOT.
 func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 3 || !slices.Contains([]string{"git", "svn", "bzr", "hg"}, args[1]) {
-		ts.Fatalf("usage: serve VAR git|svn|bzr|hg ROOT")
+	if neg || len(args) != 3 && (len(args) != 4 || args[1] != "svn") || !slices.Contains([]string{"git", "svn", "bzr", "hg"}, args[1]) {
+		ts.Fatalf("usage: serve VAR git|svn|bzr|hg ROOT, or serve VAR svn ROOT SVNSERVE.CONF")
 	}
 	root := ts.MkAbs(args[2])
 	env := testserver.Environ(ts.Getenv("HOME"))
@@ -238,7 +239,11 @@ func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 		s, err = testserver.ServeGit(env, root)
 	case "svn":
 		conf := ts.MkAbs(".svnserve-" + args[0] + ".conf")
-		ts.Check(os.WriteFile(conf, []byte("[general]\nanon-access = write\n"), 0o644))
+		if len(args) == 4 {
+			conf = ts.MkAbs(args[3]) // the script's own: with auth, say
+		} else {
+			ts.Check(os.WriteFile(conf, []byte("[general]\nanon-access = write\n"), 0o644))
+		}
 		s, err = testserver.ServeSvn(env, root, conf)
 	case "bzr":
 		s, err = testserver.ServeBzr(env, root)

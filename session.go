@@ -21,20 +21,25 @@ type locked struct {
 
 // openLocked opens the repository holding dir, loads its configuration,
 // takes the lock, then reads the state: what another vcsync wrote before
-// we got the lock is what we read. With finish, it first completes a pull
+// we got the lock is what we read. With write, it first completes a pull
 // that was killed between moving its branch and updating the working
-// tree, so that nothing works from that half state.
-func openLocked(ctx context.Context, dir string, runner *run.Runner, finish bool) (*locked, error) {
+// tree, so that nothing works from that half state. Without write (a dry
+// run), it neither takes the lock nor finishes anything: a dry run writes
+// no file, not even the lock's, and the state it reads is whole (written
+// by rename).
+func openLocked(ctx context.Context, dir string, runner *run.Runner, write bool) (*locked, error) {
 	r, cfg, stateDir, err := openConfigured(ctx, dir, runner)
 	if err != nil {
 		return nil, err
 	}
-	lock, err := state.Acquire(stateDir)
-	if err != nil {
-		return nil, err
+	var lock *state.Lock
+	if write {
+		if lock, err = state.Acquire(stateDir); err != nil {
+			return nil, err
+		}
 	}
 	st, err := state.Load(stateDir)
-	if err == nil && finish {
+	if err == nil && write {
 		err = finishCheckout(ctx, r, stateDir)
 	}
 	if err != nil {

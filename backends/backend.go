@@ -104,8 +104,12 @@ const (
 
 // Result is what the remote holds after a successful push.
 type Result struct {
-	Status   Status // StatusOK or StatusUpToDate
-	Holds    string // the local commit id the remote now holds
+	Status Status // StatusOK or StatusUpToDate
+	Holds  string // the local commit id the remote now holds
+	// From is the local commit the remote held before the push, as the
+	// backend found it there; "" for an empty remote, or when the backend
+	// did not ask. A dry run says OLD..NEW from it.
+	From     string
 	Revision string // the same in the remote's own terms (a commit id, "r123", a revno)
 	// Rewritten maps local commit ids to the ids that replace them, for a
 	// backend that rewrites history (git-svn); nil otherwise.
@@ -197,7 +201,7 @@ func (reg Registry) Kinds() []string {
 }
 
 // Prober is implemented by a backend that can tell which local commit its
-// remote holds without pushing anything: vcsync status --fetch asks it.
+// remote holds without pushing anything: vcsync status asks it.
 type Prober interface {
 	// Holds returns the local commit id the remote's branch holds, "" for
 	// none. A commit that is not in the local history is returned as is.

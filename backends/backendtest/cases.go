@@ -1,10 +1,12 @@
 package backendtest
 
 import (
+	"bytes"
 	"context"
 	"testing"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/internal/run"
 )
 
 // firstPush: an empty remote receives the whole branch.
@@ -22,6 +24,32 @@ func incremental(t *testing.T, h *harness) {
 	head := h.local.commit(t, 2)
 	h.mustPush(t, h.b, backends.Range{From: first, To: head}, backends.StatusOK)
 	h.wantCount(t, before+2, "two new commits, each sent once")
+}
+
+// dryRun: with a dry Runner (--dry-run), a push with commits to send ends
+// ok, says what the remote held (From), prints what it would run, and
+// changes nothing on the remote; a later real push sends them.
+func dryRun(t *testing.T, h *harness) {
+	first := h.local.commit(t, 2)
+	h.mustPush(t, h.b, backends.Range{To: first}, backends.StatusOK)
+	before := h.fx.Count(t)
+	head := h.local.commit(t, 2)
+	var printed bytes.Buffer
+	l := h.local.Local()
+	l.Runner = (*run.Runner)(nil).To(&printed)
+	ctx, cancel := context.WithTimeout(t.Context(), pushTimeout)
+	defer cancel()
+	res, err := h.b.Push(ctx, l, backends.Range{From: first, To: head})
+	if err != nil || res.Status != backends.StatusOK || res.From != first {
+		t.Fatalf("dry Push = status %q, From %s, %v; want ok from %s", res.Status, short(res.From), err, short(first))
+	}
+	if printed.Len() == 0 {
+		t.Error("a dry run printed no command")
+	}
+	h.wantHolds(t, first)
+	h.wantCount(t, before, "a dry run sends nothing")
+	h.mustPush(t, h.backend(t, h.fx.Remote), backends.Range{From: first, To: head}, backends.StatusOK)
+	h.wantCount(t, before+2, "the real push sends the two commits")
 }
 
 // nothingToPush: pushing what the remote holds sends nothing.

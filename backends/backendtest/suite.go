@@ -72,6 +72,7 @@ func (s Suite) Run(t *testing.T) {
 		{"Unreachable", unreachable},
 		{"AuthRefused", authRefused},
 		{"Check", check},
+		{"DryRun", dryRun},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.run(t, s.setup(t)) })

@@ -122,9 +122,15 @@ func (b *backend) Check(ctx context.Context, l backends.Local) error {
 }
 
 // brz runs brz with env outside the working tree, where a committed .bzr/
-// would be the branch brz opens.
+// would be the branch brz opens. A dry run prints it: see read.
 func (b *backend) brz(ctx context.Context, l backends.Local, args ...string) ([]byte, error) {
 	return l.Runner.Run(ctx, run.Cmd{Name: "brz", Args: args, Dir: l.Neutral(), Neutral: true, Env: env, Group: true})
+}
+
+// read runs brz as brz does, for a command that only reads a branch
+// (revision-info, tags): a dry run runs it too.
+func (b *backend) read(ctx context.Context, l backends.Local, args ...string) ([]byte, error) {
+	return l.Runner.Run(ctx, run.Cmd{Name: "brz", Args: args, Dir: l.Neutral(), Neutral: true, Env: env, Group: true, ReadOnly: true})
 }
 
 // errorf returns a classified error that names the remote.

@@ -36,6 +36,17 @@ func (b *backend) fallback(ctx context.Context, l backends.Local, target string,
 	if _, err := b.brz(ctx, l, "branch", "-q", "--no-tree", "--", target, f.staging); err != nil {
 		return "", b.fail(err, "copy the branch for fast-import")
 	}
+	if l.Runner.Dry() {
+		// No copy to import into: what the import and the push would run.
+		rng := to
+		if held != "" {
+			rng = held + ".." + to
+		}
+		l.Runner.Run(ctx, run.Cmd{Name: "brz", Args: []string{"fast-import", "-q", "-", f.staging}, Dir: l.Neutral(), Neutral: true,
+			Note: "reading git fast-export " + rng})
+		l.Runner.Run(ctx, run.Cmd{Name: "brz", Args: []string{"push", noPushLocation, "-d", f.staging, "--", target}, Dir: l.Neutral(), Neutral: true})
+		return "", nil
+	}
 	pairs, err := f.run(ctx, t, held, to)
 	if err != nil {
 		return "", err

@@ -32,6 +32,23 @@ type tip struct {
 // it holds, refuses a branch that holds anything else, and sends the rest
 // with `brz push`, or with the fast-import fallback when brz cannot.
 func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) (backends.Result, error) {
+	res, err := b.push(ctx, l, r)
+	if err != nil || !r.FollowTags {
+		return res, err
+	}
+	// Then the tags (Range.FollowTags), on revisions the branch now has.
+	n, err := b.pushTags(ctx, l, b.target(l.Root), r.To)
+	if err != nil {
+		return backends.Result{}, err
+	}
+	if n > 0 {
+		res.Status = backends.StatusOK
+	}
+	return res, nil
+}
+
+// push is Push without the tags.
+func (b *backend) push(ctx context.Context, l backends.Local, r backends.Range) (backends.Result, error) {
 	if err := b.commit(ctx, l, r.To); err != nil {
 		return backends.Result{}, err
 	}
@@ -43,21 +60,22 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 	}
 	// A branch whose tip came through fast-import must go on that way:
 	// `brz push` from git would find it diverged from the git-v1 history.
+	from := held
 	if t.revid == "null:" || strings.HasPrefix(t.revid, gitRevPrefix) {
 		l.Report("sending the revisions (brz push)")
 		revno, err := b.native(ctx, l, target, r.To)
 		if !internalError(err) {
-			return sent(r.To, revno, err)
+			return sent(r.To, from, revno, err)
 		}
 		// brz may crash after it moved the tip (printing its report, say):
 		// ask again rather than import on top of a tip we did not see.
 		if t, held, err = b.state(ctx, l, target, r.To); err != nil || held == r.To {
-			return sent(r.To, t.revno, err)
+			return sent(r.To, from, t.revno, err)
 		}
 	}
 	l.Report("sending the revisions (git fast-export | brz fast-import, then brz push)")
 	revno, err := b.fallback(ctx, l, target, t, held, r.To)
-	return sent(r.To, revno, err)
+	return sent(r.To, from, revno, err)
 }
 
 // upToDate is the result of a push that found the branch holding to, or
@@ -66,16 +84,16 @@ func upToDate(to string, t tip, err error) (backends.Result, error) {
 	if err != nil {
 		return backends.Result{}, err
 	}
-	return backends.Result{Status: backends.StatusUpToDate, Holds: to, Revision: t.revno}, nil
+	return backends.Result{Status: backends.StatusUpToDate, Holds: to, Revision: t.revno, From: to}, nil
 }
 
-// sent is the result of a push that sent to, making revno the branch's,
-// or failed with err.
-func sent(to, revno string, err error) (backends.Result, error) {
+// sent is the result of a push that sent to onto from (the commit the
+// branch held, "" for none), making revno the branch's, or failed with err.
+func sent(to, from, revno string, err error) (backends.Result, error) {
 	if err != nil {
 		return backends.Result{}, err
 	}
-	return backends.Result{Status: backends.StatusOK, Holds: to, Revision: revno}, nil
+	return backends.Result{Status: backends.StatusOK, Holds: to, Revision: revno, From: from}, nil
 }
 
 // state reads the branch's tip and the commit it holds ("" for none), and
@@ -98,7 +116,7 @@ func (b *backend) state(ctx context.Context, l backends.Local, target, to string
 
 // tip asks the branch for its tip.
 func (b *backend) tip(ctx context.Context, l backends.Local, target string) (tip, error) {
-	out, err := b.brz(ctx, l, "revision-info", "-d", target)
+	out, err := b.read(ctx, l, "revision-info", "-d", target)
 	if err != nil {
 		if strings.Contains(err.Error(), "Not a branch") {
 			// `brz push` would create it; a typo in the URL must not.

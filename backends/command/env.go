@@ -108,9 +108,9 @@ func commits(ctx context.Context, l backends.Local, r backends.Range) (ids []str
 }
 
 // git runs git in the working tree, through the push's Runner so that
-// --verbose shows it.
+// --verbose shows it, for a question (ReadOnly: a dry run asks it too).
 func git(ctx context.Context, l backends.Local, args ...string) ([]byte, error) {
-	return l.Runner.Run(ctx, run.Cmd{Name: "git", Args: args, Dir: l.Root})
+	return l.Runner.Run(ctx, run.Cmd{Name: "git", Args: args, Dir: l.Root, ReadOnly: true})
 }
 
 // secrets returns the password of rawURL, as written and unescaped, for

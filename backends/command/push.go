@@ -73,7 +73,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 		return backends.Result{}, b.errorf(backends.Fatal, "push %s..%s: %v", short(r.From), short(r.To), errBadID)
 	}
 	if r.From == r.To {
-		return backends.Result{Status: backends.StatusUpToDate, Holds: r.To, Revision: r.To}, nil
+		return backends.Result{Status: backends.StatusUpToDate, Holds: r.To, Revision: r.To, From: r.To}, nil
 	}
 	prog, err := b.program(l.Root)
 	if err != nil {
@@ -82,6 +82,13 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 	env, err := b.environ(ctx, l, r)
 	if err != nil {
 		return backends.Result{}, err
+	}
+	if l.Runner.Dry() {
+		// The program would send: printed, with the range it gets, and no
+		// lock file made for it.
+		l.Runner.Run(ctx, run.Cmd{Name: prog, Args: b.argv[1:], Dir: l.Root, Secrets: secrets(b.remote.URL),
+			Note: "VCSYNC_FROM=" + short(r.From) + " VCSYNC_TO=" + short(r.To)})
+		return backends.Result{Status: backends.StatusOK, Holds: r.To, Revision: r.To, From: r.From}, nil
 	}
 	lk, err := b.lock(ctx, l)
 	if err != nil {
@@ -100,7 +107,9 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 	if err != nil {
 		return backends.Result{}, b.failed(err)
 	}
-	return b.result(out, r.To)
+	res, err := b.result(out, r.To)
+	res.From = r.From
+	return res, err
 }
 
 // result reads the program's stdout after it exited 0.

@@ -68,7 +68,9 @@ func (c credRunner) tell(ctx context.Context, verb string, cred *credential) {
 // git runs `git credential VERB` with input on its stdin.
 func (c credRunner) git(ctx context.Context, verb, input string, secrets []string) ([]byte, error) {
 	return c.runner.Run(ctx, run.Cmd{
-		Name: "git",
+		// fill only asks; approve and reject change a helper's store.
+		ReadOnly: verb == "fill",
+		Name:     "git",
 		// credential.interactive=false: git 2.46's own switch against
 		// prompts; older versions ignore the unknown key.
 		Args:    []string{"-c", "credential.interactive=false", "credential", verb},

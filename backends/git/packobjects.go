@@ -91,7 +91,7 @@ func revsInput(want, have []plumbing.Hash) string {
 // not, by git rev-list: what followTags matches tags against on a large
 // push, whose objects vcsync never lists itself.
 func (b *backend) newCommits(ctx context.Context, l backends.Local, to plumbing.Hash, have []plumbing.Hash) ([]plumbing.Hash, error) {
-	out, err := l.Runner.Run(ctx, run.Cmd{Name: "git", Args: []string{"rev-list", "--stdin"}, Dir: l.Root,
+	out, err := l.Runner.Run(ctx, run.Cmd{Name: "git", Args: []string{"rev-list", "--stdin"}, Dir: l.Root, ReadOnly: true,
 		Stdin: strings.NewReader(revsInput([]plumbing.Hash{to}, have))})
 	if err != nil {
 		return nil, err

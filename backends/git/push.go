@@ -10,7 +10,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
-	"github.com/go-git/go-git/v5/plumbing/transport"
 
 	"github.com/vcsync/vcsync/backends"
 	"github.com/vcsync/vcsync/internal/run"
@@ -38,7 +37,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 	}
 	defer a.close()
 	start := time.Now()
-	res, err := b.send(ctx, l, repo, a, to, ref, r.FollowTags)
+	res, old, err := b.send(ctx, l, repo, a, to, ref, r.FollowTags)
 	if a.local {
 		// go-git ran it, not internal/run: -v still shows it.
 		l.Runner.Ran(run.Cmd{Name: "git-receive-pack", Args: []string{a.url}}, time.Since(start))
@@ -46,19 +45,28 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 	if err != nil {
 		return backends.Result{}, a.failed(ctx, b, err)
 	}
-	if res == backends.StatusOK {
+	if res == backends.StatusOK && !l.Runner.Dry() {
 		a.succeeded(ctx)
 	}
-	return backends.Result{Status: res, Holds: r.To, Revision: r.To}, nil
+	from := ""
+	if !old.IsZero() {
+		from = old.String()
+	}
+	return backends.Result{Status: res, Holds: r.To, Revision: r.To, From: from}, nil
 }
 
 // send pushes to over one receive-pack session: the remote's refs, then,
-// unless it holds to already, the pack of what it lacks and the ref
-// updates, old -> new, never forced.
-func (b *backend) send(ctx context.Context, l backends.Local, repo *gogit.Repository, a *access, to *object.Commit, ref plumbing.ReferenceName, tags bool) (backends.Status, error) {
+// unless it holds to (and, with tags, every tag to follow) already, the
+// pack of what it lacks and the ref updates, old -> new, never forced. old
+// is what the remote's branch held. In a dry run (l.Runner.Dry) the ref
+// updates are printed, each OLD..NEW as the remote advertised it, and not
+// sent. A large push (objectsToSend) is packed by git pack-objects
+// (gitReceivePack) where git is installed, else by go-git from its revlist.
+func (b *backend) send(ctx context.Context, l backends.Local, repo *gogit.Repository, a *access, to *object.Commit, ref plumbing.ReferenceName, tags bool) (st backends.Status, old plumbing.Hash, err error) {
+	rn := l.Runner
 	sess, err := a.openSession()
 	if err != nil {
-		return "", err
+		return "", old, err
 	}
 	// Close ends a session with nothing to push by a flush, as git does,
 	// and waits for the server. Its error is not the push's: the outcome
@@ -66,27 +74,57 @@ func (b *backend) send(ctx context.Context, l backends.Local, repo *gogit.Reposi
 	defer sess.Close()
 	ar, err := advertised(ctx, sess)
 	if err != nil {
-		return "", err
+		return "", old, err
 	}
-	old := ar.References[ref.String()]
-	if old == to.Hash {
-		return backends.StatusUpToDate, nil
+	old = ar.References[ref.String()]
+	var cmds []*packp.Command
+	var objs, want, have []plumbing.Hash
+	large := false
+	if old != to.Hash {
+		if objs, large, err = b.objectsToSend(repo, to, old, ref, ar.References); err != nil {
+			return "", old, err
+		}
+		cmds = append(cmds, &packp.Command{Name: ref, Old: old, New: to.Hash})
 	}
-	cmds := []*packp.Command{{Name: ref, Old: old, New: to.Hash}}
-	objs, large, err := b.objectsToSend(repo, to, old, ref, ar.References)
-	if err != nil {
-		return "", err
+	if large && !gitInstalled() {
+		if objs, err = b.walkAll(repo, to, ar.References); err != nil {
+			return "", old, err
+		}
+		large = false
 	}
 	if large {
-		err = b.sendLarge(ctx, l, repo, sess, ar, cmds, to, tags)
-	} else {
-		if tags {
-			tagCmds, tagObjs, err := followTags(repo, objs, ar.References)
-			if err != nil {
-				return "", b.errorf(backends.Fatal, "follow tags: %v", err)
+		have, want = haves(repo, ar.References), []plumbing.Hash{to.Hash}
+	}
+	if tags {
+		// On a large push the objects are git's to list; the commits are
+		// few enough to list here, and tags point at commits.
+		sent := objs
+		if large {
+			if sent, err = b.newCommits(ctx, l, to.Hash, have); err != nil {
+				return "", old, b.errorf(backends.Fatal, "follow tags: %v", err)
 			}
-			cmds, objs = append(cmds, tagCmds...), append(objs, tagObjs...)
 		}
+		tagCmds, tagObjs, err := followTags(repo, to.Hash, sent, ar.References)
+		if err != nil {
+			return "", old, b.errorf(backends.Fatal, "follow tags: %v", err)
+		}
+		cmds = append(cmds, tagCmds...)
+		if large {
+			want = append(want, tagObjs...)
+		} else {
+			objs = append(objs, tagObjs...)
+		}
+	}
+	if len(cmds) == 0 {
+		return backends.StatusUpToDate, old, nil
+	}
+	if rn.Dry() {
+		rn.Write(dryPush(a.url, cmds), nil)
+		return backends.StatusOK, old, nil
+	}
+	if large {
+		err = b.gitReceivePack(ctx, l, sess, ar, newRequest(ar, cmds), want, have)
+	} else {
 		err = b.receivePack(ctx, sess, repo.Storer, packWindow(repo.Storer), ar, newRequest(ar, cmds), objs)
 	}
 	if err != nil {
@@ -96,49 +134,28 @@ func (b *backend) send(ctx context.Context, l backends.Local, repo *gogit.Reposi
 		// lock ref"). Read them again: holding to, the remote is up to
 		// date, and the rerun right after the kill does not fail for it.
 		if rf := (*refusedError)(nil); errors.As(err, &rf) && b.holdsNow(ctx, a, ref, to.Hash) {
-			return backends.StatusUpToDate, nil
+			return backends.StatusUpToDate, old, nil
 		}
-		return "", err
+		return "", old, err
 	}
-	return backends.StatusOK, nil
+	return backends.StatusOK, old, nil
 }
 
-// sendLarge sends a push that is more than a few commits on the remote's
-// tip, a first push above all, through git pack-objects
-// (gitReceivePack), or, where git is not installed, through go-git's
-// revlist and encoder.
-func (b *backend) sendLarge(ctx context.Context, l backends.Local, repo *gogit.Repository, sess transport.ReceivePackSession,
-	ar *packp.AdvRefs, cmds []*packp.Command, to *object.Commit, tags bool) error {
-	if !gitInstalled() {
-		objs, err := b.walkAll(repo, to, ar.References)
-		if err != nil {
-			return err
+// dryPush describes the ref updates cmds to url as the git push that would
+// make them, each OLD..NEW (or "new NEW") in its note, in short ids.
+func dryPush(url string, cmds []*packp.Command) run.Cmd {
+	c := run.Cmd{Name: "git", Args: []string{"push", "--", url}}
+	var notes []string
+	for _, u := range cmds {
+		c.Args = append(c.Args, u.New.String()+":"+u.Name.String())
+		change := "new " + short(u.New)
+		if !u.Old.IsZero() {
+			change = short(u.Old) + ".." + short(u.New)
 		}
-		if tags {
-			tagCmds, tagObjs, err := followTags(repo, objs, ar.References)
-			if err != nil {
-				return b.errorf(backends.Fatal, "follow tags: %v", err)
-			}
-			cmds, objs = append(cmds, tagCmds...), append(objs, tagObjs...)
-		}
-		return b.receivePack(ctx, sess, repo.Storer, packWindow(repo.Storer), ar, newRequest(ar, cmds), objs)
+		notes = append(notes, u.Name.String()+" "+change)
 	}
-	have := haves(repo, ar.References)
-	want := []plumbing.Hash{to.Hash}
-	if tags {
-		// Annotated tags on the commits sent: the objects are git's to
-		// list, the commits are few enough to list here.
-		sent, err := b.newCommits(ctx, l, to.Hash, have)
-		if err != nil {
-			return b.errorf(backends.Fatal, "follow tags: %v", err)
-		}
-		tagCmds, tagObjs, err := followTags(repo, sent, ar.References)
-		if err != nil {
-			return b.errorf(backends.Fatal, "follow tags: %v", err)
-		}
-		cmds, want = append(cmds, tagCmds...), append(want, tagObjs...)
-	}
-	return b.gitReceivePack(ctx, l, sess, ar, newRequest(ar, cmds), want, have)
+	c.Note = strings.Join(notes, ", ")
+	return c
 }
 
 // holdsNow reads the remote's refs again, in a session of its own, and
@@ -217,7 +234,7 @@ func (b *backend) fastForward(repo *gogit.Repository, to *object.Commit, old plu
 
 // diverged is the Rejected error of a push that would not fast-forward.
 func (b *backend) diverged(ref plumbing.ReferenceName, old, to plumbing.Hash, why string) error {
-	return b.errorf(backends.Rejected, "diverged: its %s is at %s, %s; pushing %s would not be a fast-forward: pull and merge, then push again (vcsync never forces)",
+	return b.errorf(backends.Rejected, "diverged: its %s is at %s, %s; pushing %s would not be a fast-forward: bring its commits into your branch (vcsync pull, from the primary; else git pull), then push again (vcsync never forces)",
 		ref.Short(), short(old), why, short(to))
 }
 

@@ -123,7 +123,7 @@ func (b *backend) reportError(r *packp.ReportStatus) error {
 	c := classifyMessage(first.Status)
 	msg := fmt.Sprintf("the remote refused %s: %s", first.ReferenceName, first.Status)
 	if c == backends.Rejected {
-		msg = "diverged: " + msg + ": someone pushed since; pull and merge, then push again (vcsync never forces)"
+		msg = "diverged: " + msg + ": someone pushed since: bring their commits into your branch (vcsync pull, from the primary; else git pull), then push again (vcsync never forces)"
 	}
 	return &refusedError{b.errorf(c, "%s", msg)}
 }

@@ -15,8 +15,8 @@ import (
 )
 
 // TestFollowTagsNewCommit: with FollowTags, an annotated tag on a new
-// commit goes with the push, as a tag object; a lightweight one does not,
-// nor an annotated tag on a commit the remote already had.
+// commit goes with the push, as a tag object, and so does one made on a
+// commit the remote already had; a lightweight one does not.
 func TestFollowTagsNewCommit(t *testing.T) {
 	testserver.Env(t)
 	dir := newEmpty(t)
@@ -31,14 +31,43 @@ func TestFollowTagsNewCommit(t *testing.T) {
 	head := commitAll(t, dir, "2")
 	testserver.Git(t, dir, "tag", "light")
 	pushOK(t, bare, dir, head, true)
-	if got := testserver.Git(t, bare, "tag", "--list"); got != "v1" {
-		t.Errorf("remote tags = %q, want v1 only", got)
+	if got := testserver.Git(t, bare, "tag", "--list"); got != "v0\nv1" {
+		t.Errorf("remote tags = %q, want v0 and v1", got)
 	}
 	if got, want := testserver.Git(t, bare, "rev-parse", "refs/tags/v1"), testserver.Git(t, dir, "rev-parse", "refs/tags/v1"); got != want {
 		t.Errorf("remote v1 = %s, want the tag object %s", got, want)
 	}
 	if got := testserver.Git(t, bare, "cat-file", "-t", "v1"); got != "tag" {
 		t.Errorf("remote v1 is a %s, want a tag", got)
+	}
+}
+
+// TestFollowTagsNoNewCommit: a tag made after its commit was pushed goes
+// with a push that has no commit to send (ok, not up to date), once: the
+// next push is up to date. A tag on a commit outside the pushed history
+// stays behind.
+func TestFollowTagsNoNewCommit(t *testing.T) {
+	testserver.Env(t)
+	dir := newEmpty(t)
+	bare := newBare(t)
+	write(t, dir, map[string]string{"f": "0\n"})
+	first := commitAll(t, dir, "0")
+	write(t, dir, map[string]string{"f": "1\n"})
+	head := commitAll(t, dir, "1")
+	pushOK(t, bare, dir, head, true)
+	testserver.Git(t, dir, "tag", "-a", "-m", "release 0", "v0", first)
+	testserver.Git(t, dir, "checkout", "-q", "-b", "side", first)
+	write(t, dir, map[string]string{"f": "side\n"})
+	side := commitAll(t, dir, "side")
+	testserver.Git(t, dir, "tag", "-a", "-m", "side", "vside", side)
+	testserver.Git(t, dir, "checkout", "-q", "main")
+	pushOK(t, bare, dir, head, true)
+	if got := testserver.Git(t, bare, "tag", "--list"); got != "v0" {
+		t.Errorf("remote tags = %q, want v0", got)
+	}
+	res, err := push(t, bare, dir, backends.Local{Branch: "main"}, backends.Range{To: head, FollowTags: true})
+	if err != nil || res.Status != backends.StatusUpToDate {
+		t.Errorf("second push = %+v, %v; want up to date", res, err)
 	}
 }
 

@@ -54,7 +54,7 @@ func abortRebase(ctx context.Context, l backends.Local) (bool, error) {
 	if err != nil || !rebasing {
 		return false, err
 	}
-	_, err = git(ctx, l, "rebase", "--abort")
+	_, err = change(ctx, l, "rebase", "--abort")
 	return true, err
 }
 

@@ -96,8 +96,17 @@ func (b *backend) installed(ctx context.Context) error {
 }
 
 // git runs git in the working tree through the push's Runner, so that
-// --verbose shows every command, and returns its trimmed stdout.
+// --verbose shows every command, and returns its trimmed stdout. It is for
+// questions, which a dry run asks too (ReadOnly); a command that changes
+// the repository goes through change.
 func git(ctx context.Context, l backends.Local, args ...string) (string, error) {
+	out, err := l.Runner.Run(ctx, run.Cmd{Name: "git", Args: args, Dir: l.Root, ReadOnly: true})
+	return strings.TrimSpace(string(out)), err
+}
+
+// change runs a git command that changes the repository: a dry run prints
+// it instead.
+func change(ctx context.Context, l backends.Local, args ...string) (string, error) {
 	out, err := l.Runner.Run(ctx, run.Cmd{Name: "git", Args: args, Dir: l.Root})
 	return strings.TrimSpace(string(out)), err
 }

@@ -2,6 +2,7 @@ package gitsvn
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"regexp"
 	"slices"
@@ -36,7 +37,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 		return backends.Result{}, err
 	}
 	if base.id == head {
-		return backends.Result{Status: backends.StatusUpToDate, Holds: head, Revision: base.revision()}, nil
+		return backends.Result{Status: backends.StatusUpToDate, Holds: head, Revision: base.revision(), From: head}, nil
 	}
 	if err := b.checkClean(ctx, l); err != nil {
 		return backends.Result{}, err
@@ -57,7 +58,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 		return backends.Result{}, err
 	}
 	var resumed map[string]string
-	if len(sent) > 0 {
+	if len(sent) > 0 && !l.Runner.Dry() {
 		head, resumed, err = b.resume(ctx, l, head, old, sent)
 		if err != nil {
 			return backends.Result{}, err
@@ -73,7 +74,12 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 	// Group: a --timeout or Ctrl-C ends git svn and the git programs it
 	// runs (its closing rebase) together, so that the clean-up in failed
 	// finds nothing of them still at work.
-	out, err := l.Runner.Run(ctx, run.Cmd{Name: "git", Args: []string{"svn", "dcommit"}, Dir: l.Root, Env: env(), Group: true})
+	out, err := l.Runner.Run(ctx, run.Cmd{Name: "git", Args: []string{"svn", "dcommit"}, Dir: l.Root, Env: env(), Group: true,
+		Note: fmt.Sprintf("%d commit(s) onto %s", len(old), base.revision())})
+	if err == nil && l.Runner.Dry() {
+		// Printed, not run (and a resume left to the real push).
+		return backends.Result{Status: backends.StatusOK, Holds: head, From: base.id}, nil
+	}
 	if err != nil {
 		err = b.failed(ctx, l, string(out), err)
 		if resumed != nil {

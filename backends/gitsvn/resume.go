@@ -139,14 +139,14 @@ func (b *backend) sentBefore(ctx context.Context, l backends.Local, base commit,
 func samePatch(ctx context.Context, l backends.Local, a, b string) (bool, error) {
 	var ids [2]string
 	for i, c := range []string{a, b} {
-		diff, err := l.Runner.Run(ctx, run.Cmd{Name: "git", Args: []string{"diff-tree", "-p", "--no-color", c + "^", c, "--"}, Dir: l.Root})
+		diff, err := l.Runner.Run(ctx, run.Cmd{Name: "git", Args: []string{"diff-tree", "-p", "--no-color", c + "^", c, "--"}, Dir: l.Root, ReadOnly: true})
 		if err != nil {
 			return false, err
 		}
 		if len(diff) == 0 {
 			return false, nil
 		}
-		out, err := l.Runner.Run(ctx, run.Cmd{Name: "git", Args: []string{"patch-id", "--stable"}, Dir: l.Root, Stdin: bytes.NewReader(diff)})
+		out, err := l.Runner.Run(ctx, run.Cmd{Name: "git", Args: []string{"patch-id", "--stable"}, Dir: l.Root, Stdin: bytes.NewReader(diff), ReadOnly: true})
 		if err != nil {
 			return false, err
 		}
@@ -177,7 +177,7 @@ func (b *backend) resume(ctx context.Context, l backends.Local, head string, old
 	// does the revision of the last one sent if all were. update-ref moves
 	// the branch only if it is still head.
 	msg := "vcsync: take in " + revisions(sent) + ", sent by an interrupted git svn dcommit"
-	if _, err := git(ctx, l, "update-ref", "-m", msg, "HEAD", parent, head); err != nil {
+	if _, err := change(ctx, l, "update-ref", "-m", msg, "HEAD", parent, head); err != nil {
 		return "", nil, b.errorf(backends.Fatal, "move HEAD onto %s: %v", sent[len(sent)-1].revision(), err)
 	}
 	return parent, m, nil
@@ -196,7 +196,7 @@ func revisions(cs []commit) string {
 // other parents, on parent: what git rebase would make of it, without the
 // working tree. It returns the new commit's id.
 func recreate(ctx context.Context, l backends.Local, c commit, parent string) (string, error) {
-	raw, err := l.Runner.Run(ctx, run.Cmd{Name: "git", Args: []string{"cat-file", "commit", c.id}, Dir: l.Root})
+	raw, err := l.Runner.Run(ctx, run.Cmd{Name: "git", Args: []string{"cat-file", "commit", c.id}, Dir: l.Root, ReadOnly: true})
 	if err != nil {
 		return "", err
 	}

@@ -135,6 +135,12 @@ func (b *backend) hg(ctx context.Context, l backends.Local, args ...string) ([]b
 	return l.Runner.Run(ctx, run.Cmd{Name: "hg", Args: append([]string{"--noninteractive"}, args...), Dir: l.Neutral(), Neutral: true, Env: env, Group: true})
 }
 
+// read runs hg as hg does, for a command that only reads (identify, tags):
+// a dry run runs it too, where it prints the others.
+func (b *backend) read(ctx context.Context, l backends.Local, args ...string) ([]byte, error) {
+	return l.Runner.Run(ctx, run.Cmd{Name: "hg", Args: append([]string{"--noninteractive"}, args...), Dir: l.Neutral(), Neutral: true, Env: env, Group: true, ReadOnly: true})
+}
+
 // errorf returns a classified error that names the remote.
 func (b *backend) errorf(c backends.Class, format string, args ...any) error {
 	return backends.Errorf(c, "remote %s: "+format, append([]any{b.remote.Name}, args...)...)

@@ -45,7 +45,20 @@ func (b *backend) mirrorOf(gitDir string) mirror {
 // in parallel, and two runs may push the same remote at once: without the
 // lock, two `hg convert` into one mirror would both append to its shamap.
 // Pushes only read the mirror afterwards, which hg allows during a write.
+//
+// A dry run changes no mirror: it reads the shamap, and when to is not in
+// it, prints the convert and leaves to out of the map.
 func (b *backend) convert(ctx context.Context, l backends.Local, m mirror, gitDir, to string) (map[string]string, error) {
+	if l.Runner.Dry() {
+		shamap, err := readShamap(m.dir)
+		if err != nil {
+			return nil, b.errorf(backends.Fatal, "%v", err)
+		}
+		if _, ok := shamap[to]; !ok {
+			b.hg(ctx, l, slices.Concat(convertArgs, []string{"--rev", to, "--", gitDir, m.dir})...)
+		}
+		return shamap, nil
+	}
 	if err := os.MkdirAll(filepath.Dir(m.dir), 0o755); err != nil {
 		return nil, b.errorf(backends.Fatal, "%v", err)
 	}

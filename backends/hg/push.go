@@ -33,7 +33,10 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 	if err != nil {
 		return backends.Result{}, err
 	}
-	node := shamap[r.To]
+	node, ok := shamap[r.To]
+	if !ok && l.Runner.Dry() {
+		node = "CHANGESET-OF-" + short(r.To) // not converted yet: a dry run converts nothing
+	}
 	target := b.target(l.Root)
 	l.Report("reading the remote's tip")
 	tip, err := b.tip(ctx, l, target)
@@ -44,7 +47,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 		held := commitOf(shamap, tip)
 		switch {
 		case held == r.To:
-			return backends.Result{Status: backends.StatusUpToDate, Holds: r.To, Revision: node}, nil
+			return backends.Result{Status: backends.StatusUpToDate, Holds: r.To, Revision: node, From: r.To}, nil
 		case held == "":
 			return backends.Result{}, b.diverged(tip, "a changeset that vcsync did not convert")
 		}
@@ -61,14 +64,18 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 	if err != nil {
 		return backends.Result{}, err
 	}
-	return backends.Result{Status: status, Holds: r.To, Revision: node}, nil
+	from := ""
+	if tip != nullID {
+		from = commitOf(shamap, tip)
+	}
+	return backends.Result{Status: status, Holds: r.To, Revision: node, From: from}, nil
 }
 
 // tip asks the remote for the id of its tip, the changeset added last
 // (nullID for an empty repository): hg identify works on a remote without
 // cloning it. -T prints the full id, which the plain output shortens.
 func (b *backend) tip(ctx context.Context, l backends.Local, target string) (string, error) {
-	out, err := b.hg(ctx, l, "identify", "-r", "tip", "-T", "{id}\n", "--", target)
+	out, err := b.read(ctx, l, "identify", "-r", "tip", "-T", "{id}\n", "--", target)
 	if err != nil {
 		if msg := err.Error(); strings.Contains(msg, "abort: repository ") && strings.Contains(msg, " not found") {
 			return "", b.errorf(backends.Fatal, "%s is not a Mercurial repository: make it with `hg init` first", run.RedactURL(target))

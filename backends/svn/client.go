@@ -3,6 +3,7 @@ package svn
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 
@@ -17,6 +18,7 @@ type client struct {
 	runner     *run.Runner
 	dir        string // where svn runs: outside the working tree, whose .svn/ a clone may commit
 	user, pass string // from the environment; "" leaves it to svn's own store
+	dryNext    int64  // in a dry run, the last revision a printed commit would make
 }
 
 // client returns the client of one push.
@@ -34,7 +36,15 @@ func (b *backend) client(l backends.Local) *client {
 // letters and digits as "_"), else KEY, as the git backend reads its tokens:
 // remotes on different servers need different passwords.
 func envFor(key, remote string) string {
-	name := strings.Map(func(r rune) rune {
+	if v := os.Getenv(key + "_" + envName(remote)); v != "" {
+		return v
+	}
+	return os.Getenv(key)
+}
+
+// envName is a remote's name as it ends an environment variable's name.
+func envName(remote string) string {
+	return strings.Map(func(r rune) rune {
 		switch {
 		case 'a' <= r && r <= 'z':
 			return r - 'a' + 'A'
@@ -43,18 +53,45 @@ func envFor(key, remote string) string {
 		}
 		return '_'
 	}, remote)
-	if v := os.Getenv(key + "_" + name); v != "" {
-		return v
+}
+
+// authHint says where vcsync takes svn credentials from, for an auth
+// error: svn's own "Can't get username or password" names nothing the user
+// can set (issue 14). Never a prompt: svn runs with --non-interactive.
+func (c *client) authHint() string {
+	if strings.HasPrefix(c.b.url, "svn+ssh://") {
+		return "svn+ssh:// logs in with ssh: load the key into ssh-agent (ssh-add), or name it in ~/.ssh/config"
 	}
-	return os.Getenv(key)
+	name := envName(c.b.remote.Name)
+	vars := fmt.Sprintf("VCSYNC_SVN_USERNAME and VCSYNC_SVN_PASSWORD (or VCSYNC_SVN_USERNAME_%s and VCSYNC_SVN_PASSWORD_%s)", name, name)
+	if c.user != "" || c.pass != "" {
+		return "the server refused the credentials of " + vars
+	}
+	return "set " + vars + " in the environment: vcsync never prompts"
 }
 
 // run runs svn or svnmucc with args after the options every call needs, and
 // returns its stdout. what names the step for the error, which is
-// classified and never holds the password.
+// classified and never holds the password. The command is taken to change
+// the repository: a dry run prints it, with what as its note. A command
+// that only reads goes through read.
 func (c *client) run(ctx context.Context, what, name string, args ...string) ([]byte, error) {
+	return c.exec(ctx, run.Cmd{Name: name, Note: what}, what, args)
+}
+
+// read is run for a command that only reads the repository (info, log,
+// list, cat, export, svnrdump): a dry run runs it too, so that its plan is
+// what the repository holds.
+func (c *client) read(ctx context.Context, what, name string, args ...string) ([]byte, error) {
+	return c.exec(ctx, run.Cmd{Name: name, ReadOnly: true}, what, args)
+}
+
+// exec runs cmd, given its program, with args after the options every call
+// needs.
+func (c *client) exec(ctx context.Context, cmd run.Cmd, what string, args []string) ([]byte, error) {
+	name := cmd.Name
 	// Group: svn+ssh:// runs ssh, which a timeout must end too.
-	cmd := run.Cmd{Name: name, Dir: c.dir, Neutral: true, Env: env(), Group: true}
+	cmd.Dir, cmd.Neutral, cmd.Env, cmd.Group = c.dir, true, env(), true
 	// Never prompt: pushes run in parallel and unattended.
 	cmd.Args = []string{"--non-interactive"}
 	if c.user != "" {
@@ -73,7 +110,12 @@ func (c *client) run(ctx context.Context, what, name string, args ...string) ([]
 	cmd.Args = append(cmd.Args, args...)
 	out, err := c.runner.Run(ctx, cmd)
 	if err != nil {
-		return out, c.b.errorf(classify(ctx, err), "%s: %s", what, run.Redact(brief(name, err), c.pass))
+		class := classify(ctx, err)
+		msg := run.Redact(brief(name, err), c.pass)
+		if class == backends.Auth {
+			msg += ": " + c.authHint()
+		}
+		return out, c.b.errorf(class, "%s: %s", what, msg)
 	}
 	return out, nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/storer"
 
 	"github.com/vcsync/vcsync/backends"
+	"github.com/vcsync/vcsync/internal/run"
 )
 
 // committed matches svnmucc's report: "r42 committed by jane at 2026-...".
@@ -49,7 +50,7 @@ func (c *client) withoutEmptyDirs(ctx context.Context, base int64, ed *edit) (*e
 	out := &edit{rms: ed.rms}
 	for _, o := range ed.rest {
 		if o.verb == "mkdir" {
-			list, err := c.run(ctx, "list "+o.path, "svn", "list", "--", c.url(o.path)+"@"+strconv.FormatInt(base, 10))
+			list, err := c.read(ctx, "list "+o.path, "svn", "list", "--", c.url(o.path)+"@"+strconv.FormatInt(base, 10))
 			if err == nil && strings.TrimSpace(string(list)) == "" {
 				continue
 			}
@@ -79,20 +80,45 @@ func (c *client) commitOnce(ctx context.Context, s storer.EncodedObjectStorer, t
 		return 0, c.b.errorf(backends.Fatal, "%v", err)
 	}
 	author := clean(fmt.Sprintf("%s <%s>", cm.Author.Name, cm.Author.Email))
-	out, err := c.run(ctx, "commit "+short(cm.Hash.String()), "svnmucc",
+	what := "commit " + short(cm.Hash.String())
+	// The note names the URL, which the actions file holds: a dry run
+	// prints one such line per revision.
+	note := fmt.Sprintf("%s onto r%d of %s", what, base, c.b.url)
+	out, err := c.exec(ctx, run.Cmd{Name: "svnmucc", Note: note}, what, []string{
 		"-r", strconv.FormatInt(base, 10), "-F", msgFile,
-		"--with-revprop", propCommit+"="+cm.Hash.String(),
-		"--with-revprop", propAuthor+"="+author,
-		"--with-revprop", propDate+"="+cm.Author.When.Format(time.RFC3339),
-		"-X", actionFile)
+		"--with-revprop", propCommit + "=" + cm.Hash.String(),
+		"--with-revprop", propAuthor + "=" + author,
+		"--with-revprop", propDate + "=" + cm.Author.When.Format(time.RFC3339),
+		"-X", actionFile})
 	if err != nil {
 		return 0, err
+	}
+	if c.runner.Dry() {
+		return c.dryRevision(ctx)
 	}
 	m := committed.FindSubmatch(out)
 	if m == nil {
 		return 0, c.b.errorf(backends.Fatal, "commit %s: svnmucc did not say which revision it made: %q", short(cm.Hash.String()), out)
 	}
 	return strconv.ParseInt(string(m[1]), 10, 64)
+}
+
+// dryRevision is, in a dry run, the revision that the commit just printed
+// would make if no one else committed first: the repository's youngest
+// (which other directories' revisions, a tag's, move on) plus one for each
+// printed so far.
+func (c *client) dryRevision(ctx context.Context) (int64, error) {
+	if c.dryNext == 0 {
+		out, err := c.read(ctx, "read the repository's youngest revision", "svn", "info", "--show-item", "revision", "--", c.pegged("HEAD"))
+		if err != nil {
+			return 0, err
+		}
+		if c.dryNext, err = strconv.ParseInt(strings.TrimSpace(string(out)), 10, 64); err != nil {
+			return 0, c.b.errorf(backends.Fatal, "svn info: unexpected output %q", out)
+		}
+	}
+	c.dryNext++
+	return c.dryNext, nil
 }
 
 // actions returns svnmucc's actions for ed, one argument a line, writing

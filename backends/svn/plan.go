@@ -17,6 +17,7 @@ import (
 // the first one diffed against base, each later one against the one before.
 type plan struct {
 	rev     int64        // the directory's youngest revision: the baseline of the first new one
+	from    string       // the local commit the directory holds, "" when empty
 	base    *object.Tree // the tree the directory holds; nil when it is empty
 	commits []*object.Commit
 }
@@ -87,7 +88,7 @@ func cmpErr(err, refusal error) error {
 // returned as refusal, a Rejected error: the directory diverged.
 func (b *backend) planFrom(repo *gogit.Repository, head pushed, to *object.Commit) (p *plan, refusal, err error) {
 	if head.commit == to.Hash.String() {
-		return &plan{rev: head.rev}, nil, nil
+		return &plan{rev: head.rev, from: head.commit}, nil, nil
 	}
 	diverged := func(why string) error {
 		return b.errorf(backends.Rejected, "diverged: r%d, the last revision of %s, holds %s, %s; sending %s would not follow it: update your branch from it first: vcsync pull (vcsync never forces)",
@@ -115,7 +116,7 @@ func (b *backend) planFrom(repo *gogit.Repository, head pushed, to *object.Commi
 	if err != nil {
 		return nil, nil, err
 	}
-	p.rev = head.rev
+	p.rev, p.from = head.rev, head.commit
 	return p, nil, nil
 }
 
@@ -217,13 +218,13 @@ func (b *backend) planSince(ctx context.Context, c *client, repo *gogit.Reposito
 			short(held.Hash.String()), head.rev, b.url, diff)
 	}
 	if held.Hash == to.Hash {
-		return &plan{rev: head.rev}, nil
+		return &plan{rev: head.rev, from: held.Hash.String()}, nil
 	}
 	p, err := b.planAfter(held, to)
 	if err != nil {
 		return nil, err
 	}
-	p.rev = head.rev
+	p.rev, p.from = head.rev, held.Hash.String()
 	return p, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 
 	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -31,21 +32,37 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 	if err != nil {
 		return backends.Result{}, err
 	}
-	rev, sent, err := b.send(ctx, c, repo, p, l.Report)
+	made := map[string]int64{}
+	rev, sent, err := b.send(ctx, c, repo, p, made, l.Report)
 	if err != nil {
 		return backends.Result{}, err
+	}
+	if r.FollowTags {
+		if n, err := strconv.ParseInt(strings.TrimPrefix(r.FromRevision, "r"), 10, 64); err == nil && r.From != "" {
+			// The state's record of a revision that vcsync pull made
+			// into the commit From: it carries no vcsync:commit.
+			if _, ok := made[r.From]; !ok {
+				made[r.From] = n
+			}
+		}
+		tagged, err := b.pushTags(ctx, c, repo, to, made)
+		if err != nil {
+			return backends.Result{}, err
+		}
+		sent = sent || tagged > 0
 	}
 	status := backends.StatusUpToDate
 	if sent {
 		status = backends.StatusOK
 	}
-	return backends.Result{Status: status, Holds: r.To, Revision: "r" + strconv.FormatInt(rev, 10)}, nil
+	return backends.Result{Status: status, Holds: r.To, Revision: "r" + strconv.FormatInt(rev, 10), From: p.from}, nil
 }
 
 // send makes a revision of each commit of p that changes the tree, and
-// returns the directory's last revision and whether it made any. It
+// returns the directory's last revision and whether it made any. made
+// receives each commit's revision (in a dry run, the one it would be). It
 // reports each commit as it goes: "commit 3 of 40 (after r125)".
-func (b *backend) send(ctx context.Context, c *client, repo *gogit.Repository, p *plan, report func(string)) (int64, bool, error) {
+func (b *backend) send(ctx context.Context, c *client, repo *gogit.Repository, p *plan, made map[string]int64, report func(string)) (int64, bool, error) {
 	if len(p.commits) == 0 {
 		return p.rev, false, nil
 	}
@@ -73,6 +90,7 @@ func (b *backend) send(ctx context.Context, c *client, repo *gogit.Repository, p
 		if rev, err = c.commit(ctx, repo.Storer, tmp, rev, cm, ed); err != nil {
 			return 0, false, err
 		}
+		made[cm.Hash.String()] = rev
 		sent = true
 	}
 	return rev, sent, nil

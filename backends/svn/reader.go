@@ -43,7 +43,7 @@ type infoXML struct {
 // path in it and youngest revision, with one svn info.
 func (b *backend) Repository(ctx context.Context, l backends.Local) (backends.RepoInfo, error) {
 	c := b.client(l)
-	out, err := c.run(ctx, "read the repository's identity", "svn", "info", "--xml", "--", c.pegged("HEAD"))
+	out, err := c.read(ctx, "read the repository's identity", "svn", "info", "--xml", "--", c.pegged("HEAD"))
 	if err != nil {
 		if strings.Contains(err.Error(), "E160013") || strings.Contains(err.Error(), "E170000") {
 			return backends.RepoInfo{}, b.errorf(backends.Fatal, "%s does not exist", b.url)
@@ -84,7 +84,7 @@ func (b *backend) Revisions(ctx context.Context, l backends.Local, from, to int6
 	if limit > 0 {
 		args = append(args, "--limit", strconv.Itoa(limit))
 	}
-	out, err := c.run(ctx, "read its log", "svn", append(args, "--", c.pegged(strconv.FormatInt(to, 10)))...)
+	out, err := c.read(ctx, "read its log", "svn", append(args, "--", c.pegged(strconv.FormatInt(to, 10)))...)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +121,7 @@ func (b *backend) Revisions(ctx context.Context, l backends.Local, from, to int6
 // Dump runs svnrdump dump --incremental over from..to.
 func (b *backend) Dump(ctx context.Context, l backends.Local, from, to int64) ([]byte, error) {
 	c := b.client(l)
-	out, err := c.run(ctx, fmt.Sprintf("read r%d-r%d", from, to), "svnrdump", "dump", "--quiet", "--incremental",
+	out, err := c.read(ctx, fmt.Sprintf("read r%d-r%d", from, to), "svnrdump", "dump", "--quiet", "--incremental",
 		"-r", fmt.Sprintf("%d:%d", from, to), "--", c.b.url)
 	if err != nil && strings.Contains(err.Error(), "executable file not found") {
 		return nil, b.errorf(backends.Fatal, "svnrdump is not installed (Debian: apt-get install subversion): %v", err)
@@ -132,7 +132,7 @@ func (b *backend) Dump(ctx context.Context, l backends.Local, from, to int64) ([
 // Export runs svn export of path at rev.
 func (b *backend) Export(ctx context.Context, l backends.Local, path string, rev int64, dir string) error {
 	c := b.client(l)
-	_, err := c.run(ctx, fmt.Sprintf("export %s@%d", path, rev), "svn", "export", "--quiet", "--ignore-keywords",
+	_, err := c.read(ctx, fmt.Sprintf("export %s@%d", path, rev), "svn", "export", "--quiet", "--ignore-keywords",
 		"--native-eol", "LF", "-r", strconv.FormatInt(rev, 10), "--", c.rootURL(ctx, path, rev), dir)
 	return err
 }
@@ -140,7 +140,7 @@ func (b *backend) Export(ctx context.Context, l backends.Local, path string, rev
 // Cat runs svn cat of path at rev, with keywords unexpanded.
 func (b *backend) Cat(ctx context.Context, l backends.Local, path string, rev int64) ([]byte, error) {
 	c := b.client(l)
-	return c.run(ctx, fmt.Sprintf("read %s@%d", path, rev), "svn", "cat", "--ignore-keywords",
+	return c.read(ctx, fmt.Sprintf("read %s@%d", path, rev), "svn", "cat", "--ignore-keywords",
 		"-r", strconv.FormatInt(rev, 10), "--", c.rootURL(ctx, path, rev))
 }
 

@@ -38,7 +38,7 @@ type logXML struct {
 // log returns the directory's youngest revisions, at most limit, youngest
 // first. A repository at revision 0 has none.
 func (c *client) log(ctx context.Context, limit int) ([]pushed, error) {
-	out, err := c.run(ctx, "read its last revision", "svn", "log", "--xml", "-r", "HEAD:0",
+	out, err := c.read(ctx, "read its last revision", "svn", "log", "--xml", "-r", "HEAD:0",
 		"--limit", strconv.Itoa(limit), "--with-revprop", propCommit, "--", c.pegged("HEAD"))
 	if err != nil {
 		if strings.Contains(err.Error(), "E160013") {
@@ -94,7 +94,7 @@ func (c *client) lastPushed(ctx context.Context) (pushed, bool, error) {
 
 // empty reports whether the directory has no entries at revision rev.
 func (c *client) empty(ctx context.Context, rev int64) (bool, error) {
-	out, err := c.run(ctx, "list it", "svn", "list", "--", c.pegged(strconv.FormatInt(rev, 10)))
+	out, err := c.read(ctx, "list it", "svn", "list", "--", c.pegged(strconv.FormatInt(rev, 10)))
 	if err != nil {
 		return false, err
 	}
@@ -105,7 +105,7 @@ func (c *client) empty(ctx context.Context, rev int64) (bool, error) {
 // exist, as files, symbolic links (svn:special) and executables
 // (svn:executable), with keywords left unexpanded.
 func (c *client) export(ctx context.Context, rev int64, dir string) error {
-	_, err := c.run(ctx, fmt.Sprintf("export r%d", rev), "svn", "export", "--quiet", "--ignore-keywords",
+	_, err := c.read(ctx, fmt.Sprintf("export r%d", rev), "svn", "export", "--quiet", "--ignore-keywords",
 		"--", c.pegged(strconv.FormatInt(rev, 10)), dir)
 	return err
 }

@@ -56,8 +56,9 @@ PRE_COMMIT_FROM_REF (pre-commit reads git's stdin itself).`,
 func hookRunOptions(g *GlobalOptions, args []string, check, mirror bool) (vcsync.HookOptions, error) {
 	opt := vcsync.HookOptions{Dir: g.Dir, Runner: g.runner(), Registry: all.Registry(), ErrOut: g.IO.ErrOut,
 		OnDone: func(r vcsync.RemoteResult) {
-			if !g.Quiet {
+			if !g.Quiet || vcsync.AnyFailed([]vcsync.RemoteResult{r}) {
 				// git shows a hook's stderr; its stdout too, but keep git's own output clean.
+				// A failure even with -q: the guard's refusal refers to it.
 				fmt.Fprintln(g.IO.ErrOut, "vcsync mirror: "+remoteLine(r))
 			}
 		}}

@@ -19,6 +19,7 @@ type PushFlags struct {
 	Retries int
 	History bool
 	Since   string
+	Tags    bool
 }
 
 func (f *PushFlags) register(cmd *cobra.Command) {
@@ -28,6 +29,7 @@ func (f *PushFlags) register(cmd *cobra.Command) {
 	// -1 means "not given"; help says what the default is in words.
 	cmd.Flags().Lookup("retries").DefValue = "0"
 	cmd.Flags().BoolVar(&f.History, "history", false, "on a first push to Subversion, send every commit (default: one revision of the tree)")
+	cmd.Flags().BoolVar(&f.Tags, "tags", false, "also send the annotated tags that point into the pushed history (svn: tags/NAME copies)")
 	cmd.Flags().StringVar(&f.Since, "since", "", "a never-pushed Subversion directory holds the tree of `COMMIT`: send what follows it")
 }
 
@@ -52,7 +54,7 @@ func (f *PushFlags) check(cmd *cobra.Command) error {
 // remote's line as it finishes (text mode only; with -q, only the remotes
 // that did not end ok or up to date: those are errors).
 func (f *PushFlags) options(g *GlobalOptions, remotes []string) vcsync.PushOptions {
-	o := vcsync.PushOptions{Dir: g.Dir, Remotes: remotes, Jobs: f.Jobs, Timeout: f.Timeout, Retries: f.Retries, History: f.History, Since: f.Since,
+	o := vcsync.PushOptions{Dir: g.Dir, Remotes: remotes, Jobs: f.Jobs, Timeout: f.Timeout, Retries: f.Retries, History: f.History, Since: f.Since, Tags: f.Tags,
 		DryRun: g.DryRun, Runner: g.runner(), Registry: all.Registry()}
 	if g.Quiet && !g.JSON {
 		o.OnDone = func(r vcsync.RemoteResult) {
@@ -74,6 +76,9 @@ func (f *PushFlags) options(g *GlobalOptions, remotes []string) vcsync.PushOptio
 					detail = p.paint(r.Status, detail)
 				}
 				fmt.Fprintf(g.IO.Out, "%-12s %s\n", r.Name, detail)
+				for _, c := range r.Commands {
+					fmt.Fprintf(g.IO.Out, "    %s\n", c)
+				}
 			})
 		}
 	}
@@ -132,13 +137,15 @@ type remoteJSON struct {
 	Error      string `json:"error"`
 	DurationMS int64  `json:"duration_ms"`
 	Plan       string `json:"plan,omitempty"`
+	// Commands, in a dry run: what the push would run to write.
+	Commands []string `json:"commands,omitempty"`
 }
 
 func remotesJSON(rs []vcsync.RemoteResult) []remoteJSON {
 	out := make([]remoteJSON, 0, len(rs))
 	for _, r := range rs {
 		j := remoteJSON{Name: r.Name, Backend: r.Backend, URL: r.URL, Status: string(r.Status), From: r.From, To: r.To,
-			Revision: r.Revision, Attempts: r.Attempts, DurationMS: r.Duration.Milliseconds(), Plan: r.Plan}
+			Revision: r.Revision, Attempts: r.Attempts, DurationMS: r.Duration.Milliseconds(), Plan: r.Plan, Commands: r.Commands}
 		if r.Err != nil {
 			j.Error = run.Redact(r.Err.Error())
 		}

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/vcsync/vcsync"
@@ -61,7 +60,7 @@ func NewCmdRemote(g *GlobalOptions) *cobra.Command {
   vcsync remote list --json`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return statusRun(cmd, g, false, false)
+			return listRun(cmd, g)
 		},
 	}
 	remove := &cobra.Command{
@@ -90,110 +89,32 @@ func NewCmdRemote(g *GlobalOptions) *cobra.Command {
 	return cmd
 }
 
-// NewCmdStatus builds "vcsync status".
-func NewCmdStatus(g *GlobalOptions) *cobra.Command {
-	var fetch bool
-	cmd := &cobra.Command{
-		Use:   "status",
-		Short: "Per remote: what it lacks, and how its last push ended",
-		Long: `Per remote: backend, URL (credentials redacted), how many commits it lacks
-and how its last push ended. It reads vcsync's state and the local history:
-no remote is contacted, unless --fetch.`,
-		Example: `  vcsync status
-  vcsync status --fetch --json`,
-		Args: usageArgs(cobra.NoArgs),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return statusRun(cmd, g, true, fetch)
-		},
-	}
-	cmd.Flags().BoolVar(&fetch, "fetch", false, "ask each remote what it holds (git remotes), in parallel")
-	return cmd
+type listJSON struct {
+	Name    string `json:"name"`
+	Backend string `json:"backend"`
+	URL     string `json:"url"`
+	Branch  string `json:"branch,omitempty"`
 }
 
-type statusJSON struct {
-	Name    string    `json:"name"`
-	Backend string    `json:"backend"`
-	URL     string    `json:"url"`
-	Branch  string    `json:"branch,omitempty"`
-	Missing *int      `json:"missing"`
-	Last    *lastJSON `json:"last"`
-	Fetched *string   `json:"fetched,omitempty"`
-	Error   string    `json:"fetch_error,omitempty"`
-}
-
-type lastJSON struct {
-	Status string    `json:"status"`
-	Time   time.Time `json:"time"`
-	Error  string    `json:"error"`
-}
-
-func statusRun(cmd *cobra.Command, g *GlobalOptions, withState, fetch bool) error {
-	ss, err := vcsync.Status(cmd.Context(), vcsync.StatusOptions{Dir: g.Dir, Fetch: fetch, Runner: g.runner(), Registry: all.Registry()})
+// listRun prints the configured remotes; it contacts none.
+func listRun(cmd *cobra.Command, g *GlobalOptions) error {
+	rs, err := vcsync.RemoteList(cmd.Context(), g.Dir)
 	if err != nil {
 		return err
 	}
 	if g.JSON {
-		out := make([]statusJSON, 0, len(ss))
-		for _, s := range ss {
-			j := statusJSON{Name: s.Name, Backend: s.Backend, URL: s.URL, Branch: s.Branch}
-			if s.Missing >= 0 {
-				j.Missing = &s.Missing
-			}
-			if s.Last != nil {
-				j.Last = &lastJSON{Status: s.Last.Status, Time: s.Last.Time, Error: s.Last.Error}
-			}
-			if s.Asked {
-				j.Fetched = &s.Fetched
-			}
-			if s.FetchErr != nil {
-				j.Error = s.FetchErr.Error()
-			}
-			out = append(out, j)
+		out := make([]listJSON, 0, len(rs))
+		for _, r := range rs {
+			out = append(out, listJSON{Name: r.Name, Backend: r.Backend, URL: r.URL, Branch: r.Branch})
 		}
 		return g.printJSON(map[string]any{"remotes": out})
 	}
-	now := time.Now()
-	for _, s := range ss {
-		line := fmt.Sprintf("%-12s %-8s %s", s.Name, s.Backend, s.URL)
-		if withState {
-			line += "  " + statusDetail(s, now)
-		} else if s.Branch != "" {
-			line += "  (branch " + s.Branch + ")"
+	for _, r := range rs {
+		line := fmt.Sprintf("%-12s %-8s %s", r.Name, r.Backend, r.URL)
+		if r.Branch != "" {
+			line += "  (branch " + r.Branch + ")"
 		}
 		fmt.Fprintln(g.IO.Out, line)
 	}
 	return nil
-}
-
-func statusDetail(s vcsync.RemoteStatus, now time.Time) string {
-	missing := "never pushed"
-	if s.FetchErr != nil {
-		missing = "cannot ask: " + s.FetchErr.Error()
-	} else if s.Asked && s.Missing < 0 {
-		missing = "holds " + short(s.Fetched) + ", not in our history"
-		if s.Fetched == "" {
-			missing = "holds nothing yet"
-		}
-	}
-	switch {
-	case s.Missing == 0:
-		missing = "up to date"
-	case s.Missing > 0:
-		missing = fmt.Sprintf("lacks %d commit(s)", s.Missing)
-	}
-	if s.Last == nil {
-		return missing
-	}
-	last := fmt.Sprintf("last push %s %s", s.Last.Status, vcsync.Ago(s.Last.Time, now))
-	if s.Last.Error != "" {
-		last += ": " + s.Last.Error
-	}
-	return missing + "; " + last
-}
-
-func short(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
 }

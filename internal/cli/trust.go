@@ -152,8 +152,14 @@ func sharedSettings(rep *vcsync.TrustReport) []string {
 	if c.HookCheck {
 		out = append(out, "hookCheck = true (a git push checks the outgoing messages)")
 	}
-	if c.HookStrict {
+	switch {
+	case c.HookStrict:
 		out = append(out, "hookStrict = true (a failed mirror stops git push)")
+	case c.HookStrictSet:
+		out = append(out, "hookStrict = false (git push goes on even when the push to the primary failed)")
+	}
+	if c.FollowTags {
+		out = append(out, "followTags = true (every push also publishes the annotated tags of the pushed history)")
 	}
 	return out
 }

@@ -34,7 +34,10 @@ type Config struct {
 	HookMirror       bool          // the pre-push hook pushes to the other remotes
 	HookStrict       bool          // a mirror's failure stops git push
 	CoAuthorTrailers bool          // co-authors become Co-authored-by trailers
-	Remotes          []backends.Remote
+	// FollowTags sends the annotated tags that point into the pushed
+	// history to every remote whose own followTags does not say false.
+	FollowTags bool
+	Remotes    []backends.Remote
 	// FromGit is true when no [vcsync "NAME"] section exists and the
 	// remotes are the repository's git remotes.
 	FromGit bool
@@ -46,6 +49,11 @@ type Config struct {
 	// working tree.
 	AuthorsFile   string
 	AuthorsShared bool
+	// HookStrictSet says hookStrict was given. Unset, the hook still
+	// refuses a git push whose push to a non-git primary failed (the
+	// public mirror must not get ahead of the repository of record);
+	// only an explicit hookStrict = false lets it through (issue 14).
+	HookStrictSet bool
 }
 
 // File is one configuration file; Name is how errors name it.
@@ -65,8 +73,8 @@ const MaxShared = 1 << 20
 
 // Known keys, lower-cased as git compares them.
 var (
-	globalKeys = []string{"jobs", "primary", "timeout", "retries", "hookcheck", "hookmirror", "hookstrict", "coauthortrailers", "authorsfile"}
-	remoteKeys = []string{"backend", "url", "branch", "command", "followtags", "history", "since"}
+	globalKeys = []string{"jobs", "primary", "timeout", "retries", "hookcheck", "hookmirror", "hookstrict", "coauthortrailers", "authorsfile", "followtags"}
+	remoteKeys = []string{"backend", "url", "branch", "command", "followtags", "history", "since", "tags"}
 	nameRe     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 )
 
@@ -176,7 +184,7 @@ func (c *Config) global(t text, s *format.Section) error {
 				return bad("expected the path of a file of \"user = Name <email>\" lines")
 			}
 			c.AuthorsFile, c.AuthorsShared = o.Value, t.name == ".vcsync"
-		case "hookcheck", "hookmirror", "hookstrict", "coauthortrailers":
+		case "hookcheck", "hookmirror", "hookstrict", "coauthortrailers", "followtags":
 			b, ok := parseBool(o.Value)
 			if !ok {
 				return bad("expected true or false")
@@ -196,9 +204,11 @@ func (c *Config) setBool(key string, b bool) {
 	case "hookmirror":
 		c.HookMirror = b
 	case "hookstrict":
-		c.HookStrict = b
+		c.HookStrict, c.HookStrictSet = b, true
 	case "coauthortrailers":
 		c.CoAuthorTrailers = b
+	case "followtags":
+		c.FollowTags = b
 	}
 }
 
@@ -248,6 +258,9 @@ func (c *Config) finish(order []string, sections map[string]map[string]string, s
 		// command needs no URL; git-svn finds it in the clone's svn-remote.
 		if r.URL == "" && r.Kind != "command" && r.Kind != "git-svn" && !c.part {
 			return nil, fmt.Errorf("%s: [vcsync %q] has no url: set it with git config vcsync.%s.url URL (or vcsync remote add)", sectionFile(src, name), name, name)
+		}
+		if err := checkTags(kv, src[name+".tags"], name); err != nil {
+			return nil, err
 		}
 		if strings.HasPrefix(r.URL, "-") {
 			return nil, fmt.Errorf("%s: [vcsync %q] url %q starts with '-': refused, as git refuses it (it would be read as an option)", src[name+".url"], name, r.URL)
@@ -311,3 +324,23 @@ func parseBool(v string) (bool, bool) {
 
 // ValidName reports whether name can name a remote.
 func ValidName(name string) bool { return nameRe.MatchString(name) }
+
+// checkTags refuses a tags directory (an svn remote's [vcsync "NAME"] tags)
+// outside the remote's own repository: it is a path below the parent of the
+// remote's directory ("releases", for .../trunk -> .../releases), or below
+// the repository's root as svn writes it ("^/tags/proj"), never a URL nor a
+// ".." out. A committed .vcsync may set it: with these rules it can only
+// name a directory of the repository the user already pushes to.
+func checkTags(kv map[string]string, at, name string) error {
+	v, ok := kv["tags"]
+	if !ok {
+		return nil
+	}
+	p := strings.TrimPrefix(v, "^/")
+	bad := p == "" || strings.Contains(p, "://") || strings.HasPrefix(p, "/") || strings.HasPrefix(p, "-") ||
+		slices.ContainsFunc(strings.Split(p, "/"), func(s string) bool { return s == ".." || s == "." || s == "" })
+	if bad {
+		return fmt.Errorf("%s: [vcsync %q] tags = %q: expected a directory of the same repository: a path such as releases (beside the url's directory) or ^/tags/proj (from the repository's root), without '..'", at, name, v)
+	}
+	return nil
+}

@@ -94,6 +94,12 @@ func TestLoadErrors(t *testing.T) {
 		{"[vcsync \"s\"]\n\tbackend = svn\n\turl = file:///r\n", "[vcsync \"s\"]\n\thistory = maybe\n", `.git/config:2: [vcsync "s"] history = "maybe": expected true or false`},
 		{"[vcsync \"g\"]\n\turl = /a\n\tfollowTags = often\n", "", `.vcsync:3: [vcsync "g"] followtags = "often": expected true or false`},
 		{"[vcsync \"x\"]\n\turl = -oProxyCommand=evil\n", "", `starts with '-': refused`},
+		{"", "[vcsync]\n\tfollowTags = often\n", `.git/config:2: [vcsync] followTags = "often": expected true or false`},
+		// A stranger's tags directory stays in the remote's repository.
+		{"[vcsync \"s\"]\n\turl = file:///r/trunk\n\ttags = ../../other\n", "", `.vcsync:3: [vcsync "s"] tags = "../../other": expected a directory of the same repository`},
+		{"[vcsync \"s\"]\n\turl = file:///r/trunk\n\ttags = svn://evil.example/r\n", "", `expected a directory of the same repository`},
+		{"[vcsync \"s\"]\n\turl = file:///r/trunk\n\ttags = /abs\n", "", `expected a directory of the same repository`},
+		{"[vcsync \"s\"]\n\turl = file:///r/trunk\n\ttags = ^/\n", "", `expected a directory of the same repository`},
 		{"[vcsync \"-x\"]\n\turl = /a\n", "", `a remote name is letters`},
 		{"[vcsync]\n\tprimary = nope\n[vcsync \"a\"]\n\turl = /a\n", "", `primary = "nope" names no configured remote; set it to one of: a, or remove it`},
 		{"[vcsync\n", "", `.vcsync:1:8: `},
@@ -107,6 +113,18 @@ func TestLoadErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("Load(%q, %q) = %v, want an error containing %q", tt.shared, tt.local, err, tt.want)
 		}
+	}
+}
+
+// TestTagsOptions: a tags directory beside the url's, or from the
+// repository's root, and the global followTags.
+func TestTagsOptions(t *testing.T) {
+	c, err := Load(files(t, "[vcsync]\n\tfollowTags\n[vcsync \"s\"]\n\turl = file:///r/p/trunk\n\ttags = releases\n[vcsync \"t\"]\n\turl = file:///r/q/trunk\n\ttags = ^/tags/q\n", "")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.FollowTags || c.Remotes[0].Options["tags"] != "releases" || c.Remotes[1].Options["tags"] != "^/tags/q" {
+		t.Errorf("followTags %v, tags %q %q", c.FollowTags, c.Remotes[0].Options["tags"], c.Remotes[1].Options["tags"])
 	}
 }
 

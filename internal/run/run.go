@@ -40,8 +40,19 @@ type Cmd struct {
 	// directory they start in, which may be a clone's): the command does
 	// not depend on it, and echoed command lines leave it out.
 	Neutral bool
-	Env     []string // KEY=VALUE added to (and overriding) the base environment; the place for secrets
-	Stdin   io.Reader
+	// ReadOnly says that the program only reads (svn info, svn log, git
+	// ls-remote, brz revision-info, hg identify): a dry run runs it, so
+	// that its plan rests on what is so. Every other command is taken to
+	// write, and a dry run prints it instead: a backend that forgets to say
+	// a command only reads gets a plan that is short, never a change.
+	ReadOnly bool
+	// Note, if set, follows the command line in what a dry run and -v
+	// print, as a shell comment: what the command does that its arguments
+	// do not show (the URL an svnmucc actions file commits to). It is
+	// redacted like the command line.
+	Note  string
+	Env   []string // KEY=VALUE added to (and overriding) the base environment; the place for secrets
+	Stdin io.Reader
 	// Secrets are values replaced by "***" in every echoed command line and
 	// error, such as a password that a program may repeat in its stderr.
 	Secrets []string
@@ -82,11 +93,45 @@ type Runner struct {
 	// Verbose, if non-nil, receives each command as it ends, -x style, with
 	// its elapsed time: "+ git svn dcommit (0.42s)". It backs --verbose.
 	Verbose io.Writer
-	// DryRun, if non-nil, receives each command instead of its being run;
-	// Run then returns empty output and no error. It backs --dry-run.
+	// DryRun, if non-nil, receives each command that writes (Cmd.ReadOnly
+	// unset) instead of its being run; Run then returns empty output and no
+	// error. Commands that only read run as usual. It backs --dry-run.
 	DryRun io.Writer
 
-	mu sync.Mutex // serialises writes to Verbose and DryRun
+	mu     sync.Mutex // serialises writes to Verbose and DryRun
+	parent *Runner    // a Runner made by To shares its parent's mu
+}
+
+// Dry reports whether r is a dry run: a command that writes is printed,
+// not run. A backend asks it where what follows such a command depends on
+// its output (the revision svnmucc made), and for what it does without a
+// program (go-git's push, a lock file of its own).
+func (r *Runner) Dry() bool { return r != nil && r.DryRun != nil }
+
+// To returns a Runner like r whose dry run prints into w, its -v lines
+// still going where r's go and never interleaving with them: each remote
+// of a parallel dry run gets its own list of commands.
+func (r *Runner) To(w io.Writer) *Runner {
+	n := &Runner{DryRun: w, parent: r}
+	if r != nil {
+		n.Verbose = r.Verbose
+	}
+	return n
+}
+
+// Write is the choke point for a change that vcsync makes itself rather
+// than through a program (go-git sends a pack over its own connection):
+// c describes it as a command line. A dry run prints c and does not call
+// f; otherwise f runs and -v echoes c with its time.
+func (r *Runner) Write(c Cmd, f func() error) error {
+	if r.Dry() {
+		r.echo(r.DryRun, echoLine(c)+"\n")
+		return nil
+	}
+	start := time.Now()
+	err := f()
+	r.Ran(c, time.Since(start))
+	return err
 }
 
 // RunError is the error of a program that could not start or that failed.
@@ -121,8 +166,8 @@ func (e *RunError) Unwrap() error { return e.Err }
 // error wraps ctx.Err().
 func (r *Runner) Run(ctx context.Context, c Cmd) (stdout []byte, err error) {
 	line := commandLine(c)
-	if r != nil && r.DryRun != nil {
-		r.echo(r.DryRun, line+"\n")
+	if r.Dry() && !c.ReadOnly {
+		r.echo(r.DryRun, echoLine(c)+"\n")
 		return nil, nil
 	}
 	cmd := command(ctx, c)
@@ -151,7 +196,7 @@ func (r *Runner) Run(ctx context.Context, c Cmd) (stdout []byte, err error) {
 		}
 	}
 	if r != nil && r.Verbose != nil {
-		r.echo(r.Verbose, fmt.Sprintf("+ %s (%.2fs)\n", line, time.Since(start).Seconds()))
+		r.echo(r.Verbose, fmt.Sprintf("+ %s (%.2fs)\n", echoLine(c), time.Since(start).Seconds()))
 	}
 	if err != nil {
 		return out.Bytes(), newRunError(ctx, c, line, cmd, errOut.String(), err)
@@ -213,16 +258,28 @@ func newRunError(ctx context.Context, c Cmd, line string, cmd *exec.Cmd, stderr 
 // -v shows every program vcsync caused to run.
 func (r *Runner) Ran(c Cmd, d time.Duration) {
 	if r != nil && r.Verbose != nil {
-		r.echo(r.Verbose, fmt.Sprintf("+ %s (%.2fs)\n", commandLine(c), d.Seconds()))
+		r.echo(r.Verbose, fmt.Sprintf("+ %s (%.2fs)\n", echoLine(c), d.Seconds()))
 	}
 }
 
 // echo writes s to w in one call under r.mu, so that parallel runs do not
 // interleave their lines.
 func (r *Runner) echo(w io.Writer, s string) {
+	for r.parent != nil {
+		r = r.parent
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	io.WriteString(w, s)
+}
+
+// echoLine is c's command line followed by its Note, as a comment.
+func echoLine(c Cmd) string {
+	line := commandLine(c)
+	if c.Note != "" {
+		line += "  # " + strings.Join(strings.Fields(Redact(c.Note, c.Secrets...)), " ")
+	}
+	return line
 }
 
 // commandLine returns c as a redacted shell command line, prefixed with

@@ -175,6 +175,50 @@ func TestDryRun(t *testing.T) {
 	}
 }
 
+// TestDryRunReads: a command marked ReadOnly runs in a dry run (the plan
+// needs its answer), a writing one is printed with its note; Write prints
+// instead of calling; To gives each remote its own list.
+func TestDryRunReads(t *testing.T) {
+	testserver.Require(t, "touch", "cat")
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f")
+	if err := os.WriteFile(file, []byte("content"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var all, mine bytes.Buffer
+	r := (&Runner{DryRun: &all}).To(&mine)
+	if !r.Dry() || (*Runner)(nil).Dry() || (&Runner{}).Dry() {
+		t.Fatal("Dry: want true only for a Runner with DryRun")
+	}
+	out, err := r.Run(t.Context(), Cmd{Name: "cat", Args: []string{"--", file}, ReadOnly: true})
+	if err != nil || string(out) != "content" {
+		t.Fatalf("read-only Run = %q, %v; want the file's content", out, err)
+	}
+	if _, err := r.Run(t.Context(), Cmd{Name: "touch", Args: []string{"--", file + "2"}, Note: "to https://u:pw@h/x"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(file + "2"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("dry run ran a writing command (stat: %v)", err)
+	}
+	called := false
+	r.Write(Cmd{Name: "git-receive-pack", Args: []string{"/x.git"}, Note: "a..b refs/heads/main"}, func() error { called = true; return nil })
+	if called {
+		t.Error("Write called f in a dry run")
+	}
+	want := "touch -- " + file + "2  # to https://u:***@h/x\ngit-receive-pack /x.git  # a..b refs/heads/main\n"
+	if mine.String() != want || all.Len() != 0 {
+		t.Errorf("printed %q (parent %q), want %q", mine.String(), all.String(), want)
+	}
+	var verbose bytes.Buffer
+	real := &Runner{Verbose: &verbose}
+	if err := real.Write(Cmd{Name: "send"}, func() error { called = true; return nil }); err != nil || !called {
+		t.Errorf("Write = %v, called %v; want nil, true", err, called)
+	}
+	if !strings.HasPrefix(verbose.String(), "+ send (") {
+		t.Errorf("-v echoed %q", verbose.String())
+	}
+}
+
 // cancelOnRead cancels a context on its first Read. os/exec reads Stdin only
 // once the program has started, so this cancels a running program without a
 // sleep or a race.

@@ -84,8 +84,11 @@ func (e lockedError) Error() string        { return e.msg }
 func (e lockedError) Is(target error) bool { return target == ErrLocked }
 
 // Release empties the lock file (it names no holder any more) and gives the
-// lock up.
+// lock up. A nil Lock (a dry run takes none) releases nothing.
 func (l *Lock) Release() error {
+	if l == nil {
+		return nil
+	}
 	l.f.Truncate(0)
 	flock(l.f, syscall.LOCK_UN)
 	return l.f.Close()

@@ -18,9 +18,10 @@ import (
 	"github.com/vcsync/vcsync/internal/run"
 )
 
-// Git runs git in the local working tree.
+// Git runs git in the local working tree, for a question: it only reads
+// (ReadOnly), so a dry run asks it too. Nothing here changes the repository.
 func Git(ctx context.Context, l backends.Local, args ...string) ([]byte, error) {
-	return l.Runner.Run(ctx, run.Cmd{Name: "git", Args: args, Dir: l.Root})
+	return l.Runner.Run(ctx, run.Cmd{Name: "git", Args: args, Dir: l.Root, ReadOnly: true})
 }
 
 // CheckCommit returns an error unless id is a full commit id of the local
