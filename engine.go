@@ -157,8 +157,12 @@ func (e *engine) pushOne(ctx context.Context, t target, head, branch string) Rem
 		e.p.opt.OnStart(t.remote.Name)
 	}
 	start := time.Now()
+	l := e.p.local(branch)
+	if on := e.p.opt.OnProgress; on != nil {
+		l.Progress = func(line string) { on(t.remote.Name, line) }
+	}
 	b := e.decorate(t.backend)
-	r, err := b.Push(ctx, e.p.local(branch), rng)
+	r, err := b.Push(ctx, l, rng)
 	res.Attempts, res.Duration, res.Messages = b.attempts, time.Since(start), r.Messages
 	if err == nil {
 		res.Status, res.Revision, res.rewritten = r.Status, r.Revision, r.Rewritten

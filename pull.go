@@ -21,6 +21,9 @@ type PullOptions struct {
 	DryRun   bool // say what would come in and what would be replayed; change nothing
 	Runner   *run.Runner
 	Registry backends.Registry
+	// OnProgress, if set, receives a line as each foreign revision is
+	// converted ("r812 of r1000"), for a terminal's live line.
+	OnProgress func(line string)
 }
 
 // PullResult is what Pull did, or with DryRun would do.

@@ -41,6 +41,9 @@ func (p *puller) svn(ctx context.Context, rm backends.Remote, rr backends.Revisi
 	tip, tipRev := base.Commit, base.Rev
 	err = conv.Convert(ctx, base, info.Youngest, func(c svnconv.Commit) error {
 		res.Foreign = append(res.Foreign, PulledCommit{Revision: "r" + strconv.FormatInt(c.Rev, 10), ID: c.ID.String(), Subject: subject(c.Log)})
+		if p.opt.OnProgress != nil {
+			p.opt.OnProgress(fmt.Sprintf("r%d of r%d", c.Rev, info.Youngest))
+		}
 		tip, tipRev = c.ID, c.Rev
 		return nil
 	})

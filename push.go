@@ -43,6 +43,11 @@ type PushOptions struct {
 	To, Branch string
 	OnStart    func(name string)  // called as a push to a remote starts, from its goroutine
 	OnDone     func(RemoteResult) // called as each remote finishes, from its goroutine, one at a time
+	// OnProgress, if set, receives a remote's progress lines as its push
+	// goes (git's objects counted and written, an svn replay's
+	// revisions), from its goroutine; unset, the backends ask their
+	// programs for no progress at all.
+	OnProgress func(name, line string)
 
 	pending bool // a dry run of the main job: a new commit would come first
 }

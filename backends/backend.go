@@ -51,6 +51,19 @@ type Local struct {
 	// from the directory they start in and its parents) run there, never
 	// in Root, whose files a clone's publisher wrote (DESIGN.md, "Trust").
 	Scratch string
+	// Progress, if non-nil, receives a line about long work as it goes
+	// ("Writing objects:  45% (…), 12.00 MiB | 6.00 MiB/s", "r12 of 340"),
+	// for the remote's live line on a terminal. nil means that nobody
+	// watches (--json, a pipe, a log): the backend asks its programs for
+	// no progress at all.
+	Progress func(string)
+}
+
+// Report passes line to l.Progress, if any.
+func (l Local) Report(line string) {
+	if l.Progress != nil {
+		l.Progress(line)
+	}
 }
 
 // Neutral is the directory to run hg, brz, svn and svnmucc in: Scratch,

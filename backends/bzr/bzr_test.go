@@ -284,3 +284,21 @@ func brz(t testing.TB, dir string, args ...string) string {
 	}
 	return strings.TrimSpace(string(out))
 }
+
+// TestProgressStages: with Local.Progress, a first push says its stages as
+// it enters them, in order.
+func TestProgressStages(t *testing.T) {
+	testserver.Require(t, "brz", "git")
+	testserver.Env(t)
+	dir := t.TempDir()
+	testserver.Git(t, dir, "init", "-q", "--initial-branch=main")
+	commitFile(t, dir, "a.txt", "one")
+	var got []string
+	l := backends.Local{Root: dir, Branch: "main", Progress: func(s string) { got = append(got, s) }}
+	if res, err := push(t, l, newBranch(t)); err != nil || res.Status != backends.StatusOK {
+		t.Fatalf("Push = %+v, %v; want ok", res, err)
+	}
+	if len(got) < 2 || got[0] != "reading the branch's tip" || !strings.HasPrefix(got[1], "sending the revisions (") {
+		t.Errorf("progress = %q, want the tip read, then the revisions sent", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -130,15 +131,36 @@ func (f *fastImport) step(ctx context.Context, revs []string, marks bool) error 
 		export = append(export, "--import-marks="+f.gitMarks)
 		imp = append(imp, "--import-marks="+f.bzrMarks)
 	}
-	stream, err := kit.Git(ctx, f.l, append(export, revs...)...)
+	// git writes, copyRenamed renames, brz reads, all at once through
+	// pipes: the stream of a long history is never held (issue 16).
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	exportR, exportW := io.Pipe()
+	importR, importW := io.Pipe()
+	exported, renamed := make(chan error, 1), make(chan error, 1)
+	go func() {
+		_, err := f.l.Runner.Run(ctx, run.Cmd{Name: "git", Args: append(export, revs...), Dir: f.l.Root, Stdout: exportW})
+		exportW.CloseWithError(err)
+		exported <- err
+	}()
+	go func() {
+		err := copyRenamed(importW, exportR, "refs/heads/"+branchName(f.l))
+		exportR.CloseWithError(err) // git stops on a failed rename, or on brz's end
+		importW.CloseWithError(err)
+		renamed <- err
+	}()
+	_, err := f.l.Runner.Run(ctx, run.Cmd{Name: "brz", Args: append(imp, "-", f.staging), Dir: f.l.Neutral(), Neutral: true, Env: env, Stdin: importR, Group: true})
+	importR.CloseWithError(io.ErrClosedPipe) // brz stopped reading: end the others
 	if err != nil {
-		return f.b.Fail(err, "git fast-export")
+		cancel()
 	}
-	if stream, err = renameRefs(stream, "refs/heads/"+branchName(f.l)); err != nil {
-		return f.b.Errorf(backends.Fatal, "git fast-export: %v", err)
-	}
-	_, err = f.l.Runner.Run(ctx, run.Cmd{Name: "brz", Args: append(imp, "-", f.staging), Dir: f.l.Neutral(), Neutral: true, Env: env, Stdin: bytes.NewReader(stream), Group: true})
-	if err != nil {
+	exportErr, renameErr := <-exported, <-renamed
+	switch {
+	case exportErr != nil && !errors.Is(exportErr, io.ErrClosedPipe) && !errors.Is(exportErr, context.Canceled):
+		return f.b.Fail(exportErr, "git fast-export")
+	case renameErr != nil && !errors.Is(renameErr, io.ErrClosedPipe):
+		return f.b.Errorf(backends.Fatal, "git fast-export: %v", renameErr)
+	case err != nil:
 		return f.b.Fail(err, "brz fast-import")
 	}
 	return nil

@@ -54,6 +54,7 @@ func (b *backend) push(ctx context.Context, l backends.Local, r backends.Range) 
 		return backends.Result{}, err
 	}
 	target := b.target(l.Root)
+	l.Report("reading the branch's tip")
 	t, held, err := b.state(ctx, l, target, r.To)
 	if err != nil || held == r.To {
 		return upToDate(r.To, t, err)
@@ -62,6 +63,7 @@ func (b *backend) push(ctx context.Context, l backends.Local, r backends.Range) 
 	// `brz push` from git would find it diverged from the git-v1 history.
 	from := held
 	if t.revid == "null:" || strings.HasPrefix(t.revid, gitRevPrefix) {
+		l.Report("sending the revisions (brz push)")
 		revno, err := b.native(ctx, l, target, r.To)
 		if !internalError(err) {
 			return sent(r.To, from, revno, err)
@@ -72,6 +74,7 @@ func (b *backend) push(ctx context.Context, l backends.Local, r backends.Range) 
 			return sent(r.To, from, t.revno, err)
 		}
 	}
+	l.Report("sending the revisions (git fast-export | brz fast-import, then brz push)")
 	revno, err := b.fallback(ctx, l, target, t, held, r.To)
 	return sent(r.To, from, revno, err)
 }

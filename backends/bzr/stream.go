@@ -1,8 +1,10 @@
 package bzr
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -26,26 +28,70 @@ func branchName(l backends.Local) string {
 func renameRefs(stream []byte, ref string) ([]byte, error) {
 	var out bytes.Buffer
 	out.Grow(len(stream))
-	for len(stream) > 0 {
-		line, rest, _ := bytes.Cut(stream, []byte("\n"))
-		cmd, _, _ := bytes.Cut(line, []byte(" "))
+	err := copyRenamed(&out, bytes.NewReader(stream), ref)
+	return out.Bytes(), err
+}
+
+// copyRenamed is renameRefs as the stream goes, from src to dst: a first
+// push of a long history never holds its stream (issue 16), and brz reads
+// while git writes.
+func copyRenamed(dst io.Writer, src io.Reader, ref string) error {
+	r := bufio.NewReaderSize(src, 64<<10)
+	w := bufio.NewWriterSize(dst, 64<<10)
+	long := false // in a line longer than the buffer: a path, no command of ours
+	for {
+		line, err := r.ReadSlice('\n')
+		if err == bufio.ErrBufferFull || long {
+			if _, werr := w.Write(line); werr != nil {
+				return werr
+			}
+			long = err == bufio.ErrBufferFull
+			switch {
+			case long || err == nil:
+				continue
+			case err == io.EOF:
+				return w.Flush()
+			}
+			return err
+		}
+		if err == io.EOF && len(line) == 0 {
+			return w.Flush()
+		}
+		if err != nil && err != io.EOF {
+			return err
+		}
+		text := bytes.TrimSuffix(line, []byte("\n"))
+		cmd, _, _ := bytes.Cut(text, []byte(" "))
 		switch string(cmd) {
 		case "commit", "reset":
-			out.WriteString(string(cmd) + " " + ref + "\n")
-		case "data":
-			n, err := strconv.Atoi(string(bytes.TrimPrefix(line, []byte("data "))))
-			if err != nil || n < 0 || n > len(rest) {
-				return nil, fmt.Errorf("bad data command %q", line)
+			_, werr := w.WriteString(string(cmd) + " " + ref + "\n")
+			if werr != nil {
+				return werr
 			}
-			out.Write(line)
-			out.WriteByte('\n')
-			out.Write(rest[:n])
-			rest = rest[n:]
+		case "data":
+			n, perr := strconv.Atoi(string(bytes.TrimPrefix(text, []byte("data "))))
+			if perr != nil || n < 0 {
+				return fmt.Errorf("bad data command %q", text)
+			}
+			if _, werr := w.Write(append(text, '\n')); werr != nil {
+				return werr
+			}
+			if m, cerr := io.CopyN(w, r, int64(n)); cerr != nil {
+				if cerr == io.EOF {
+					return fmt.Errorf("bad data command %q: %d bytes, %d left", text, n, m)
+				}
+				return cerr
+			}
 		default:
-			out.Write(line)
-			out.WriteByte('\n')
+			if _, werr := w.Write(text); werr != nil {
+				return werr
+			}
+			if werr := w.WriteByte('\n'); werr != nil {
+				return werr
+			}
 		}
-		stream = rest
+		if err == io.EOF {
+			return w.Flush()
+		}
 	}
-	return out.Bytes(), nil
 }

@@ -99,3 +99,17 @@ func TestParallelPushes(t *testing.T) {
 		t.Errorf("a push wrote locations.conf:\n%s", b)
 	}
 }
+
+// TestRenameRefsLongLines: a line longer than copyRenamed's buffer (a long
+// path) is copied whole, its tail never read as a command; the last line
+// may lack its newline.
+func TestRenameRefsLongLines(t *testing.T) {
+	// Its tail, past the buffer, begins like a command.
+	long := "M 100644 :1 " + strings.Repeat("d", 64<<10-len("M 100644 :1 ")) + "commit x/y\n"
+	in := "commit abc\n" + long + "commit def\nM 100644 :2 f"
+	want := "commit refs/heads/main\n" + long + "commit refs/heads/main\nM 100644 :2 f\n"
+	got, err := renameRefs([]byte(in), "refs/heads/main")
+	if err != nil || string(got) != want {
+		t.Errorf("renameRefs = %v, %d bytes; want %d bytes", err, len(got), len(want))
+	}
+}

@@ -230,12 +230,14 @@ func TestMergePush(t *testing.T) {
 	}
 }
 
-// TestLongWalkFallsBack: past maxWalk commits back to the remote's tip, a
-// push stops walking the chain and sends what go-git's revlist finds: the
+// TestLongWalkFallsBack: where git is not installed, past maxWalk commits
+// back to the remote's tip, a push stops walking the chain and sends what
+// go-git's revlist finds: the
 // fallback runs (counted), and the remote ends whole (pushOK's fsck). A
 // push of one commit, within maxWalk, does not fall back.
 func TestLongWalkFallsBack(t *testing.T) {
 	testserver.Env(t)
+	withoutGit(t)
 	defer func(n int) { maxWalk = n }(maxWalk)
 	maxWalk = 2
 	walks := 0

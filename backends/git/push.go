@@ -37,7 +37,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 	}
 	defer a.close()
 	start := time.Now()
-	res, old, err := b.send(ctx, l.Runner, repo, a, to, ref, r.FollowTags)
+	res, old, err := b.send(ctx, l, repo, a, to, ref, r.FollowTags)
 	if a.local {
 		// go-git ran it, not internal/run: -v still shows it.
 		l.Runner.Ran(run.Cmd{Name: "git-receive-pack", Args: []string{a.url}}, time.Since(start))
@@ -58,9 +58,12 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 // send pushes to over one receive-pack session: the remote's refs, then,
 // unless it holds to (and, with tags, every tag to follow) already, the
 // pack of what it lacks and the ref updates, old -> new, never forced. old
-// is what the remote's branch held. In a dry run (rn.Dry) the ref updates
-// are printed, each OLD..NEW as the remote advertised it, and not sent.
-func (b *backend) send(ctx context.Context, rn *run.Runner, repo *gogit.Repository, a *access, to *object.Commit, ref plumbing.ReferenceName, tags bool) (st backends.Status, old plumbing.Hash, err error) {
+// is what the remote's branch held. In a dry run (l.Runner.Dry) the ref
+// updates are printed, each OLD..NEW as the remote advertised it, and not
+// sent. A large push (objectsToSend) is packed by git pack-objects
+// (gitReceivePack) where git is installed, else by go-git from its revlist.
+func (b *backend) send(ctx context.Context, l backends.Local, repo *gogit.Repository, a *access, to *object.Commit, ref plumbing.ReferenceName, tags bool) (st backends.Status, old plumbing.Hash, err error) {
+	rn := l.Runner
 	sess, err := a.openSession()
 	if err != nil {
 		return "", old, err
@@ -75,19 +78,42 @@ func (b *backend) send(ctx context.Context, rn *run.Runner, repo *gogit.Reposito
 	}
 	old = ar.References[ref.String()]
 	var cmds []*packp.Command
-	var objs []plumbing.Hash
+	var objs, want, have []plumbing.Hash
+	large := false
 	if old != to.Hash {
-		if objs, err = b.objectsToSend(repo, to, old, ref, ar.References); err != nil {
+		if objs, large, err = b.objectsToSend(repo, to, old, ref, ar.References); err != nil {
 			return "", old, err
 		}
 		cmds = append(cmds, &packp.Command{Name: ref, Old: old, New: to.Hash})
 	}
+	if large && !gitInstalled() {
+		if objs, err = b.walkAll(repo, to, ar.References); err != nil {
+			return "", old, err
+		}
+		large = false
+	}
+	if large {
+		have, want = haves(repo, ar.References), []plumbing.Hash{to.Hash}
+	}
 	if tags {
-		tagCmds, tagObjs, err := followTags(repo, to.Hash, objs, ar.References)
+		// On a large push the objects are git's to list; the commits are
+		// few enough to list here, and tags point at commits.
+		sent := objs
+		if large {
+			if sent, err = b.newCommits(ctx, l, to.Hash, have); err != nil {
+				return "", old, b.errorf(backends.Fatal, "follow tags: %v", err)
+			}
+		}
+		tagCmds, tagObjs, err := followTags(repo, to.Hash, sent, ar.References)
 		if err != nil {
 			return "", old, b.errorf(backends.Fatal, "follow tags: %v", err)
 		}
-		cmds, objs = append(cmds, tagCmds...), append(objs, tagObjs...)
+		cmds = append(cmds, tagCmds...)
+		if large {
+			want = append(want, tagObjs...)
+		} else {
+			objs = append(objs, tagObjs...)
+		}
 	}
 	if len(cmds) == 0 {
 		return backends.StatusUpToDate, old, nil
@@ -98,7 +124,12 @@ func (b *backend) send(ctx context.Context, rn *run.Runner, repo *gogit.Reposito
 	}
 	req := newRequest(ar, cmds)
 	a.said.listen(ar, req, a.secrets)
-	if err := b.receivePack(ctx, sess, repo.Storer, packWindow(repo.Storer), ar, req, objs); err != nil {
+	if large {
+		err = b.gitReceivePack(ctx, l, sess, ar, req, want, have)
+	} else {
+		err = b.receivePack(ctx, sess, repo.Storer, packWindow(repo.Storer), ar, req, objs)
+	}
+	if err != nil {
 		// Refused, yet perhaps because the branch got there meanwhile: a
 		// push of a vcsync killed with -9 that the server side finished
 		// after we read the refs ("reference already exists", "cannot
@@ -142,29 +173,32 @@ func (b *backend) holdsNow(ctx context.Context, a *access, ref plumbing.Referenc
 }
 
 // objectsToSend returns what the remote, whose branch is at old, lacks to
-// hold to. Usually to is a few commits on old: their differences
-// (chainObjects). For a new branch, a merge, or old far back, it is
-// go-git's revlist (allObjects), after the fast-forward check: an old that
-// is not in to's history is Rejected before anything is sent.
-func (b *backend) objectsToSend(repo *gogit.Repository, to *object.Commit, old plumbing.Hash, ref plumbing.ReferenceName, remote map[string]plumbing.Hash) ([]plumbing.Hash, error) {
+// hold to, when that is a few commits on old (up to smallChain): their
+// differences (chainObjects). Otherwise (a new branch, a merge, old far
+// back) it says large, after the fast-forward check: an old that is not in
+// to's history is Rejected before anything is sent.
+func (b *backend) objectsToSend(repo *gogit.Repository, to *object.Commit, old plumbing.Hash, ref plumbing.ReferenceName, remote map[string]plumbing.Hash) (objs []plumbing.Hash, large bool, err error) {
 	if old.IsZero() {
-		return b.walkAll(repo, to, remote)
+		return nil, true, nil
 	}
 	chain, end, err := newChain(repo.Storer, to, old)
 	if err != nil {
-		return nil, b.errorf(backends.Fatal, "walk back from %s: %v", short(to.Hash), err)
+		return nil, false, b.errorf(backends.Fatal, "walk back from %s: %v", short(to.Hash), err)
 	}
 	if end != reachedTip {
 		if err := b.fastForward(repo, to, old, ref); err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		return b.walkAll(repo, to, remote)
+		return nil, true, nil
 	}
-	objs, err := chainObjects(repo.Storer, chain)
+	if len(chain)-1 > smallChain && gitInstalled() {
+		return nil, true, nil
+	}
+	objs, err = chainObjects(repo.Storer, chain)
 	if err != nil {
-		return nil, b.errorf(backends.Fatal, "find the objects to send for %s: %v", short(to.Hash), err)
+		return nil, false, b.errorf(backends.Fatal, "find the objects to send for %s: %v", short(to.Hash), err)
 	}
-	return objs, nil
+	return objs, false, nil
 }
 
 // walkAll runs allObjects and words its error.

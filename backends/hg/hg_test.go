@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -284,5 +285,26 @@ func writeKey(t testing.TB, name string) {
 	}
 	if err := os.WriteFile(name, pem.EncodeToMemory(block), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestProgressStages: with Local.Progress, a first push says its stages as
+// it enters them, in order; the result is the same.
+func TestProgressStages(t *testing.T) {
+	testserver.Require(t, "hg", "git")
+	testserver.Env(t)
+	local, head := newLocal(t, 2)
+	b, err := New(backends.Remote{Name: "hg-mirror", Kind: "hg", URL: newRepo(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	l := backends.Local{Root: local, Branch: "main", Progress: func(s string) { got = append(got, s) }}
+	if res, err := b.Push(t.Context(), l, backends.Range{To: head}); err != nil || res.Status != backends.StatusOK {
+		t.Fatalf("Push = %+v, %v; want ok", res, err)
+	}
+	want := []string{"converting into the Mercurial mirror (hg convert)", "reading the remote's tip", "sending the changesets (hg push)"}
+	if !slices.Equal(got, want) {
+		t.Errorf("progress = %q, want %q", got, want)
 	}
 }

@@ -29,6 +29,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 		return backends.Result{}, err
 	}
 	m := b.mirrorOf(gitDir)
+	l.Report("converting into the Mercurial mirror (hg convert)")
 	shamap, err := b.convert(ctx, l, m, gitDir, r.To)
 	if err != nil {
 		return backends.Result{}, err
@@ -38,6 +39,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 		node = "CHANGESET-OF-" + kit.Short(r.To) // not converted yet: a dry run converts nothing
 	}
 	target := b.target(l.Root)
+	l.Report("reading the remote's tip")
 	tip, err := b.tip(ctx, l, target)
 	if err != nil {
 		return backends.Result{}, err
@@ -58,6 +60,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 			return backends.Result{}, b.diverged(tip, "commit "+kit.Short(held)+", which is not in the history of "+kit.Short(r.To))
 		}
 	}
+	l.Report("sending the changesets (hg push)")
 	status, err := b.send(ctx, l, m, node, target)
 	if err != nil {
 		return backends.Result{}, err

@@ -173,3 +173,27 @@ func TestSince(t *testing.T) {
 	}
 	w.mustPush(t, remote(w.trunk), head, backends.StatusUpToDate)
 }
+
+// TestProgressCommits: with Local.Progress, a push of the history says
+// each commit as it sends it, N of M, with the revision it follows.
+func TestProgressCommits(t *testing.T) {
+	w := newWorld(t)
+	var head string
+	for i := range 3 {
+		w.write(t, map[string]string{"f.txt": strings.Repeat("x\n", i+1)})
+		head = w.commit(t, "Change.")
+	}
+	b, err := New(remote(w.trunk, "history=true"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	l := backends.Local{Root: w.git, Branch: "main", Progress: func(s string) { got = append(got, s) }}
+	if res, err := b.Push(t.Context(), l, backends.Range{To: head}); err != nil || res.Status != backends.StatusOK {
+		t.Fatalf("Push = %+v, %v; want ok", res, err)
+	}
+	want := []string{"commit 1 of 3 (after r1)", "commit 2 of 3 (after r2)", "commit 3 of 3 (after r3)"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("progress = %q, want %q", got, want)
+	}
+}

@@ -2,6 +2,7 @@ package svn
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -33,7 +34,7 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 		return backends.Result{}, err
 	}
 	made := map[string]int64{}
-	rev, sent, err := b.send(ctx, c, repo, p, made)
+	rev, sent, err := b.send(ctx, c, repo, p, made, l.Report)
 	if err != nil {
 		return backends.Result{}, err
 	}
@@ -60,8 +61,9 @@ func (b *backend) Push(ctx context.Context, l backends.Local, r backends.Range) 
 
 // send makes a revision of each commit of p that changes the tree, and
 // returns the directory's last revision and whether it made any. made
-// receives each commit's revision (in a dry run, the one it would be).
-func (b *backend) send(ctx context.Context, c *client, repo *gogit.Repository, p *plan, made map[string]int64) (int64, bool, error) {
+// receives each commit's revision (in a dry run, the one it would be). It
+// reports each commit as it goes: "commit 3 of 40 (after r125)".
+func (b *backend) send(ctx context.Context, c *client, repo *gogit.Repository, p *plan, made map[string]int64, report func(string)) (int64, bool, error) {
 	if len(p.commits) == 0 {
 		return p.rev, false, nil
 	}
@@ -72,7 +74,8 @@ func (b *backend) send(ctx context.Context, c *client, repo *gogit.Repository, p
 	defer os.RemoveAll(tmp)
 	rev, sent := p.rev, false
 	prev := p.base
-	for _, cm := range p.commits {
+	for i, cm := range p.commits {
+		report(fmt.Sprintf("commit %d of %d (after r%d)", i+1, len(p.commits), rev))
 		tree, err := cm.Tree()
 		if err != nil {
 			return 0, false, b.errorf(backends.Fatal, "commit %s: %v", kit.Short(cm.Hash.String()), err)

@@ -33,6 +33,10 @@ type bench struct {
 	rssMB int64     // the highest acceptable peak RSS of vcsync; 0: no goal
 	runs  int       // timed runs of each side unless -runs says; 0: defaultRuns
 	setup func(e *env) (trial, error)
+
+	// rssRatio is the highest acceptable ratio of vcsync's peak RSS to
+	// the first peer's; 0: no goal.
+	rssRatio float64
 }
 
 // A trial is what a bench's setup returns: the sides to time, vcsync and
@@ -66,6 +70,7 @@ var benches = []bench{
 	p3,
 	p4,
 	p5,
+	p6,
 	p11,
 	p10,
 }
@@ -159,6 +164,9 @@ func runBench(parent *env, b bench, runs, warmup int) (line string, ok bool, err
 	}
 	fmt.Fprintf(os.Stderr, "bench: %s: setting up\n", b.id)
 	t, err := b.setup(e)
+	if skipped(err) { // a setup that cannot run here says why
+		return fmt.Sprintf("%-3s %s", b.id, err), true, nil
+	}
 	if err != nil {
 		return "", false, fmt.Errorf("setup: %w", err)
 	}
@@ -236,6 +244,15 @@ func report(b bench, t trial, ours []sample, peers [][]sample) (string, bool) {
 	line += fmt.Sprintf("  peak RSS %d MB", rss)
 	if b.rssMB > 0 {
 		line += fmt.Sprintf(" (goal ≤ %d MB)", b.rssMB)
+	}
+	if b.rssRatio > 0 {
+		var peerKB int64
+		for _, s := range peers[0] {
+			peerKB = max(peerKB, s.maxRSS)
+		}
+		ratio := float64(rssKB) / float64(max(peerKB, 1))
+		ok = ok && ratio <= b.rssRatio
+		line += fmt.Sprintf(", %s %d MB, ratio %.2f (goal ≤ %.1f)", t.peers[0].name, (peerKB+512)/1024, ratio, b.rssRatio)
 	}
 	if !ok {
 		line += "  OVER GOAL"

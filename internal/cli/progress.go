@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"os"
@@ -16,7 +17,9 @@ import (
 )
 
 // progress keeps, on a terminal's stderr, one live line per remote being
-// pushed, each with its running time, redrawn a few times a second; as a
+// pushed, each with its running time and the latest progress line of its
+// backend (git's "Writing objects:  45% (…), 12.00 MiB | 6.00 MiB/s"),
+// redrawn a few times a second; as a
 // remote finishes, its line gives way to its result line, printed on stdout
 // above the live ones. On anything but a terminal it draws nothing: logs
 // and pipes get the plain result lines only.
@@ -27,9 +30,11 @@ type progress struct {
 	mu      sync.Mutex
 	w       io.Writer // the terminal; nil when not one
 	color   bool      // colour the result lines
+	verb    string    // what the live lines say is going on: "pushing..." when ""
 	live    []liveLine
-	drawn   int  // live lines now on the screen
-	ticking bool // the redraw goroutine runs
+	drawn   int       // live lines now on the screen
+	last    time.Time // of the latest draw
+	ticking bool      // the redraw goroutine runs
 	now     func() time.Time
 	size    func() (cols, rows int) // the terminal's; nil: 80×24
 }
@@ -37,6 +42,7 @@ type progress struct {
 type liveLine struct {
 	name  string
 	start time.Time
+	note  string // the backend's latest progress line
 }
 
 // tick is how often the running times are redrawn.
@@ -85,6 +91,24 @@ func (p *progress) start(name string) {
 	if p.w != nil && !p.ticking {
 		p.ticking = true
 		go p.tick()
+	}
+}
+
+// note sets the progress line of a remote's live line. It is drawn at once
+// if it is the first or the last draw is older than a tick's quarter: a
+// short push still shows what it did, a long one redraws no more than its
+// progress changes.
+func (p *progress) note(name, line string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	i := slices.IndexFunc(p.live, func(l liveLine) bool { return l.name == name })
+	if i < 0 {
+		return
+	}
+	first := p.live[i].note == ""
+	p.live[i].note = line
+	if first || p.now().Sub(p.last) >= tick/4 {
+		p.draw()
 	}
 }
 
@@ -144,7 +168,11 @@ func (p *progress) draw() {
 	var lines []string
 	now := p.now()
 	for _, l := range p.live {
-		lines = append(lines, fmt.Sprintf("%-12s pushing... %.1fs", l.name, now.Sub(l.start).Seconds()))
+		line := fmt.Sprintf("%-12s %s %.1fs", l.name, cmp.Or(p.verb, "pushing..."), now.Sub(l.start).Seconds())
+		if l.note != "" {
+			line += "  " + l.note
+		}
+		lines = append(lines, line)
 	}
 	if room := max(rows-1, 1); len(lines) > room {
 		lines = append(lines[:room-1], fmt.Sprintf("... and %d more", len(lines)-room+1))
@@ -154,6 +182,7 @@ func (p *progress) draw() {
 	}
 	fmt.Fprint(p.w, strings.Join(lines, "\n"))
 	p.drawn = len(lines)
+	p.last = now
 }
 
 // clip cuts s to n characters.

@@ -82,3 +82,37 @@ func TestProgressFitsTerminal(t *testing.T) {
 		t.Errorf("drawn = %d, want 3", p.drawn)
 	}
 }
+
+// TestProgressNote: a backend's progress line goes on its remote's live
+// line, drawn at once unless the last draw is within a quarter tick; a note
+// for a remote that has finished is dropped.
+func TestProgressNote(t *testing.T) {
+	var buf bytes.Buffer
+	t0 := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	clock := t0
+	p := &progress{w: &buf, now: func() time.Time { return clock }, ticking: true}
+	p.start("a")
+	clock = t0.Add(time.Second)
+	buf.Reset()
+	p.note("a", "Writing objects:  45% (45/100), 1.00 MiB")
+	if got, want := buf.String(), "\r\033[Ja            pushing... 1.0s  Writing objects:  45% (45/100), 1.00 MiB"; got != want {
+		t.Errorf("note wrote %q, want %q", got, want)
+	}
+	buf.Reset()
+	clock = clock.Add(tick / 8)
+	p.note("a", "Writing objects:  46% (46/100)")
+	if buf.Len() != 0 {
+		t.Errorf("a note within a quarter tick of a draw drew %q", buf.String())
+	}
+	clock = clock.Add(tick)
+	p.note("a", "Writing objects:  47% (47/100)")
+	if !strings.HasSuffix(buf.String(), "  Writing objects:  47% (47/100)") {
+		t.Errorf("a later note drew %q", buf.String())
+	}
+	p.finish("a", func() {})
+	buf.Reset()
+	p.note("a", "late")
+	if buf.Len() != 0 {
+		t.Errorf("a note after finish drew %q", buf.String())
+	}
+}

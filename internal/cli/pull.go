@@ -36,7 +36,18 @@ that a remote has is never rewritten: vcsync stops and says why.`,
 
 // pullRun pulls, and says what it pulled and replayed.
 func pullRun(cmd *cobra.Command, g *GlobalOptions) error {
-	res, err := vcsync.Pull(cmd.Context(), vcsync.PullOptions{Dir: g.Dir, DryRun: g.DryRun, Runner: g.runner(), Registry: all.Registry()})
+	o := vcsync.PullOptions{Dir: g.Dir, DryRun: g.DryRun, Runner: g.runner(), Registry: all.Registry()}
+	erase := func() {}
+	if p := newProgress(g); p.w != nil && !g.DryRun {
+		// One live line while the revisions come in, erased before
+		// anything is printed.
+		p.verb = "pulling..."
+		p.start("pull")
+		o.OnProgress = func(line string) { p.note("pull", line) }
+		erase = func() { p.finish("pull", func() {}) }
+	}
+	res, err := vcsync.Pull(cmd.Context(), o)
+	erase()
 	if err != nil {
 		return err
 	}

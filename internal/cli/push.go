@@ -92,6 +92,9 @@ func (f *PushFlags) options(g *GlobalOptions, remotes []string) vcsync.PushOptio
 	if !g.JSON && !g.Quiet {
 		p := newProgress(g)
 		o.OnStart = p.start
+		if p.w != nil {
+			o.OnProgress = p.note
+		}
 		o.OnDone = func(r vcsync.RemoteResult) {
 			p.finish(r.Name, func() {
 				printRemoteMessages(g, r)

@@ -320,3 +320,11 @@ func Alive(pid int) bool {
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
 }
+
+// Installed reports whether a program of that name is in PATH: for a
+// backend that runs it where it can and does without it elsewhere (the git
+// backend's pack-objects).
+func Installed(name string) bool {
+	_, err := exec.LookPath(name)
+	return err == nil
+}
