@@ -68,6 +68,8 @@ var benches = []bench{
 	p5,
 	p11,
 	p10,
+	p7,
+	p9,
 }
 
 // defaultRuns is the number of timed runs of a bench that sets none.
@@ -84,6 +86,7 @@ func main() {
 	warmup := flag.Int("warmup", 2, "untimed runs of each side first")
 	only := flag.String("only", "", "comma-separated benchmark ids to run (default all), e.g. P1")
 	keep := flag.Bool("keep", false, "keep the scratch directory and print its path")
+	full := flag.Bool("full", false, "the sizes of DESIGN.md where the default ones are smaller (P10's 1,000 revisions)")
 	flag.Parse()
 	if *runs < 0 || *warmup < 0 || flag.NArg() > 0 {
 		flag.Usage()
@@ -92,7 +95,7 @@ func main() {
 	selected, err := selectBenches(*only)
 	if err == nil {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-		err = run(ctx, selected, *runs, *warmup, *keep)
+		err = run(ctx, selected, *runs, *warmup, *keep, *full)
 		stop()
 	}
 	if err != nil {
@@ -120,11 +123,12 @@ func selectBenches(only string) ([]bench, error) {
 	return out, nil
 }
 
-func run(ctx context.Context, selected []bench, runs, warmup int, keep bool) error {
+func run(ctx context.Context, selected []bench, runs, warmup int, keep, full bool) error {
 	e, err := newEnv(ctx)
 	if err != nil {
 		return err
 	}
+	e.full = full
 	if keep {
 		defer fmt.Fprintln(os.Stderr, "bench: kept", e.root)
 	} else {
