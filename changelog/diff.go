@@ -187,7 +187,6 @@ func diffWithin(a, b []rune, budget int) bool {
 	return false
 }
 
-
 // slides returns every position the pure insertion h could take in new
 // without changing the text it produces: a diff may show the same insertion
 // shifted by lines that equal each other at its two ends (a new entry whose

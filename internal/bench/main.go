@@ -44,6 +44,9 @@ type trial struct {
 	// before every side: work that all the sides then do alike (P3's new
 	// commit, which each side pushes to remotes of its own).
 	round func() error
+	// name, if set, is the bench's name in the report with the sizes
+	// the setup chose (-full or not).
+	name string
 }
 
 // A side is one of the commands compared.
@@ -230,7 +233,7 @@ func report(b bench, t trial, ours []sample, peers [][]sample) (string, bool) {
 	}
 	rss := (rssKB + 512) / 1024
 	ok := b.rssMB == 0 || rss <= b.rssMB
-	line := fmt.Sprintf("%-3s %-32s %s %-8s", b.id, b.name, t.ours.name, ms(mo))
+	line := fmt.Sprintf("%-3s %-32s %s %-8s", b.id, cmp.Or(t.name, b.name), t.ours.name, ms(mo))
 	for i, p := range peers {
 		mp := median(p)
 		ratio := float64(mo) / float64(mp)

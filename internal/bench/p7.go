@@ -9,7 +9,7 @@ import (
 )
 
 // p7: push one new commit to 2,000 command remotes, against the same push to
-// 500: the growth for 4× the remotes, which must stay near linear (a state
+// 500 (4,000 and 1,000 with -full): the growth for 4× the remotes, which must stay near linear (a state
 // rewritten whole after each remote made it quadratic).
 //
 // Each side has a repository of its own whose .git/config (trusted, unlike
@@ -42,6 +42,7 @@ func setupP7(e *env) (trial, error) {
 	}
 	return trial{
 		round: r.next,
+		name:  fmt.Sprintf("push to %d vs %d command remotes", large, small),
 		ours:  side{name: fmt.Sprintf("vcsync push ×%d", large), run: timed(mk(repos[0]))},
 		peers: []side{{name: fmt.Sprintf("vcsync push ×%d", small), run: timed(mk(repos[1]))}},
 	}, nil
