@@ -71,6 +71,7 @@ var benches = []bench{
 	p5,
 	p11,
 	p10,
+	p2g,
 	p7,
 	p9,
 }
