@@ -32,7 +32,10 @@ type bench struct {
 	goals []float64 // the highest acceptable ratio vcsync/peer, one per peer of its trial
 	rssMB int64     // the highest acceptable peak RSS of vcsync; 0: no goal
 	runs  int       // timed runs of each side unless -runs says; 0: defaultRuns
-	setup func(e *env) (trial, error)
+	// warmup is the untimed runs of each side first unless -warmup says;
+	// 0: defaultWarmup. A long benchmark sets 1 to keep make bench short.
+	warmup int
+	setup  func(e *env) (trial, error)
 }
 
 // A trial is what a bench's setup returns: the sides to time, vcsync and
@@ -79,6 +82,9 @@ var benches = []bench{
 // defaultRuns is the number of timed runs of a bench that sets none.
 const defaultRuns = 15
 
+// defaultWarmup is the number of untimed runs of a bench that sets none.
+const defaultWarmup = 2
+
 func main() {
 	own := ""
 	for _, b := range benches {
@@ -87,12 +93,12 @@ func main() {
 		}
 	}
 	runs := flag.Int("runs", 0, fmt.Sprintf("timed runs of each side (default %d%s)", defaultRuns, own))
-	warmup := flag.Int("warmup", 2, "untimed runs of each side first")
+	warmup := flag.Int("warmup", -1, fmt.Sprintf("untimed runs of each side first (default %d, fewer for the long benchmarks)", defaultWarmup))
 	only := flag.String("only", "", "comma-separated benchmark ids to run (default all), e.g. P1")
 	keep := flag.Bool("keep", false, "keep the scratch directory and print its path")
-	full := flag.Bool("full", false, "the sizes of DESIGN.md where the default ones are smaller (P10's 1,000 revisions)")
+	full := flag.Bool("full", false, "the sizes of DESIGN.md where the default ones are smaller (P10's 1,000 revisions, P7's 2,000 remotes, P2g's 100,000 files)")
 	flag.Parse()
-	if *runs < 0 || *warmup < 0 || flag.NArg() > 0 {
+	if *runs < 0 || *warmup < -1 || flag.NArg() > 0 {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -138,14 +144,17 @@ func run(ctx context.Context, selected []bench, runs, warmup int, keep, full boo
 	} else {
 		defer os.RemoveAll(e.root)
 	}
-	fmt.Fprintf(os.Stderr, "bench: medians of alternating runs after %d warm-ups; quote the ratios\n", warmup)
+	fmt.Fprintln(os.Stderr, "bench: medians of alternating runs after warm-ups; quote the ratios")
 	var failed []string
+	start := time.Now()
 	for _, b := range selected {
+		t := time.Now()
 		line, ok, err := runBench(e, b, runs, warmup)
 		if err != nil {
 			return fmt.Errorf("%s: %w", b.id, err)
 		}
 		fmt.Println(line)
+		fmt.Fprintf(os.Stderr, "bench: %s took %.0f s (%.0f s so far)\n", b.id, time.Since(t).Seconds(), time.Since(start).Seconds())
 		if !ok {
 			failed = append(failed, b.id)
 		}
@@ -176,7 +185,10 @@ func runBench(parent *env, b bench, runs, warmup int) (line string, ok bool, err
 	if runs == 0 {
 		runs = cmp.Or(b.runs, defaultRuns)
 	}
-	fmt.Fprintf(os.Stderr, "bench: %s: %d runs of each side\n", b.id, runs)
+	if warmup < 0 {
+		warmup = cmp.Or(b.warmup, defaultWarmup)
+	}
+	fmt.Fprintf(os.Stderr, "bench: %s: %d runs of each side after %d warm-ups\n", b.id, runs, warmup)
 	sides := append([]*side{&t.ours}, pointers(t.peers)...)
 	samples := make([][]sample, len(sides)) // samples[k]: those of sides[k]
 	for i := range warmup + runs {

@@ -11,10 +11,10 @@ import (
 	"strings"
 )
 
-// p10: bring 100 revisions (1,000 with -full, as in DESIGN.md) that someone
+// p10: bring 40 revisions (1,000 with -full, as in DESIGN.md) that someone
 // else committed to svn into git, `vcsync pull` against `git svn fetch` of
-// the same revisions. git svn takes about 0.3 s a revision: at 1,000, P10
-// alone took ten minutes, so make bench runs 100 unless told.
+// the same revisions. git svn takes 0.3-0.6 s a revision: at 1,000, P10
+// alone took ten minutes, so make bench runs 40 unless told.
 //
 // The setup loads an svn repository (svnadmin load of a generated dump):
 // r1 a trunk of p10Files files, then p10Revs revisions that each change two
@@ -24,11 +24,12 @@ import (
 // that every run brings in the same p10Revs revisions. After a run,
 // untimed, each side's branch must have p10Revs commits more.
 var p10 = bench{
-	id:    "P10",
-	name:  "pull N foreign svn revisions",
-	goals: []float64{0.5},
-	runs:  3, // git svn fetch takes a minute or more for 1,000 revisions
-	setup: setupP10,
+	id:     "P10",
+	name:   "pull N foreign svn revisions",
+	goals:  []float64{0.5},
+	runs:   3,
+	warmup: 1, // git svn fetch takes a minute or more for 1,000 revisions
+	setup:  setupP10,
 }
 
 const p10Files = 300
@@ -38,7 +39,7 @@ func p10Revs(e *env) int {
 	if e.full {
 		return 1000
 	}
-	return 100
+	return 40
 }
 
 func setupP10(e *env) (trial, error) {
