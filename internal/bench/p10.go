@@ -11,10 +11,10 @@ import (
 	"strings"
 )
 
-// p10: bring 40 revisions (1,000 with -full, as in DESIGN.md) that someone
+// p10: bring 20 revisions (1,000 with -full, as in DESIGN.md) that someone
 // else committed to svn into git, `vcsync pull` against `git svn fetch` of
 // the same revisions. git svn takes 0.3-0.6 s a revision: at 1,000, P10
-// alone took ten minutes, so make bench runs 40 unless told.
+// alone took ten minutes, so make bench runs 20 unless told.
 //
 // The setup loads an svn repository (svnadmin load of a generated dump):
 // r1 a trunk of p10Files files, then p10Revs revisions that each change two
@@ -39,7 +39,7 @@ func p10Revs(e *env) int {
 	if e.full {
 		return 1000
 	}
-	return 40
+	return 20
 }
 
 func setupP10(e *env) (trial, error) {

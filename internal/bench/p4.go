@@ -11,7 +11,7 @@ import (
 	"strings"
 )
 
-// p4: send 4 commits (10 with -full, as in DESIGN.md) to a Subversion
+// p4: send 3 commits (10 with -full, as in DESIGN.md) to a Subversion
 // directory over file://, `vcsync push` against `git svn dcommit` of the
 // same commits. git svn dcommit takes 1-3 s a commit: at 10, P4 alone took
 // five minutes of make bench.
@@ -37,9 +37,9 @@ var p4 = bench{
 
 const p4Files = 300
 
-// p4Commits is the number of commits sent, which setupP4 sets: 4, or 10
+// p4Commits is the number of commits sent, which setupP4 sets: 3, or 10
 // with -full.
-var p4Commits = 4
+var p4Commits = 3
 
 // The directories of P4, under its own: a ".pristine" copy of each is what
 // prepare restores.
@@ -51,7 +51,7 @@ const (
 )
 
 func setupP4(e *env) (trial, error) {
-	p4Commits = 4
+	p4Commits = 3
 	if e.full {
 		p4Commits = 10
 	}
