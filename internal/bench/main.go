@@ -33,7 +33,8 @@ type bench struct {
 	rssMB int64     // the highest acceptable peak RSS of vcsync; 0: no goal
 	runs  int       // timed runs of each side unless -runs says; 0: defaultRuns
 	// warmup is the untimed runs of each side first unless -warmup says;
-	// 0: defaultWarmup. A long benchmark sets 1 to keep make bench short.
+	// 0: defaultWarmup, -1: none. A long benchmark sets fewer to keep make
+	// bench short.
 	warmup int
 	setup  func(e *env) (trial, error)
 }
@@ -186,7 +187,7 @@ func runBench(parent *env, b bench, runs, warmup int) (line string, ok bool, err
 		runs = cmp.Or(b.runs, defaultRuns)
 	}
 	if warmup < 0 {
-		warmup = cmp.Or(b.warmup, defaultWarmup)
+		warmup = max(cmp.Or(b.warmup, defaultWarmup), 0)
 	}
 	fmt.Fprintf(os.Stderr, "bench: %s: %d runs of each side after %d warm-ups\n", b.id, runs, warmup)
 	sides := append([]*side{&t.ours}, pointers(t.peers)...)
