@@ -93,7 +93,7 @@ const (
 	// code points less the surrogates); past it, it panicked.
 	maxDistinctLines = 0x110000 - 0x800 - 1
 	// maxDiffSteps bounds the work of the Myers search (O((N+M)·D)): a
-	// few seconds; a sweep of 8,000 old lines takes a tenth of it, a
+	// few seconds; a sweep of 12,000 old lines takes a third of it, a
 	// rewrite of 80,000 lines reaches it.
 	maxDiffSteps = 1 << 30
 )
