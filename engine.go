@@ -44,11 +44,20 @@ func (p *pusher) phases() []phase {
 	return []phase{rewriting, primary, rest}
 }
 
-// run pushes the targets phase by phase. The state is saved after each
-// remote, so that a run killed midway remembers what it finished.
-func (p *pusher) run(ctx context.Context) ([]RemoteResult, error) {
+// run pushes the targets phase by phase. Each remote's state is recorded
+// in the journal as it ends, so that a run killed midway remembers what it
+// finished, and the state file is written once at the end: O(n) for n
+// remotes.
+func (p *pusher) run(ctx context.Context) (results []RemoteResult, err error) {
 	e := &engine{p: p, st: p.st}
-	var results []RemoteResult
+	defer func() {
+		if p.opt.DryRun || len(results) == 0 {
+			return
+		}
+		if serr := e.st.Save(p.stateDir); serr != nil && err == nil {
+			err = fmt.Errorf("pushed, but the state could not be saved: %w", serr)
+		}
+	}()
 	for _, ph := range p.phases() {
 		if len(ph.targets) == 0 {
 			continue
@@ -267,8 +276,8 @@ func (e *engine) skip(t target, failed string) RemoteResult {
 	return e.finish(t, res, "")
 }
 
-// finish completes a result, saves the state (holds is the commit the
-// remote now holds, "" if unchanged) and reports it.
+// finish completes a result, records it in the state's journal (holds is
+// the commit the remote now holds, "" if unchanged) and reports it.
 func (e *engine) finish(t target, res RemoteResult, holds string) RemoteResult {
 	res.Name, res.Backend, res.URL = t.remote.Name, t.remote.Kind, run.RedactURL(t.remote.URL)
 	e.mu.Lock()
@@ -285,13 +294,21 @@ func (e *engine) finish(t target, res RemoteResult, holds string) RemoteResult {
 		if holds != "" {
 			s.Holds, s.Revision = holds, res.Revision
 		}
-		e.forgetRewritten(t.remote.Name, res.rewritten)
 		last := &state.Last{Status: string(res.Status), Time: time.Now().UTC(), Attempts: res.Attempts}
 		if res.Err != nil {
 			last.Error = res.Err.Error()
 		}
 		s.Last = last
-		if err := e.st.Save(e.p.stateDir); err != nil && res.Err == nil {
+		var err error
+		if len(res.rewritten) > 0 {
+			// Rare (git-svn), and it may change any remote's entry:
+			// the whole file.
+			e.forgetRewritten(t.remote.Name, res.rewritten)
+			err = e.st.Save(e.p.stateDir)
+		} else {
+			err = e.st.Record(e.p.stateDir, t.remote.Name)
+		}
+		if err != nil && res.Err == nil {
 			res.Err = fmt.Errorf("pushed, but the state could not be saved: %w", err)
 		}
 	}

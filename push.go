@@ -181,14 +181,22 @@ func readConfig(ctx context.Context, r *repo.Repo) (*config.Config, error) {
 
 // selectTargets builds and checks the backends of the selected remotes.
 func (p *pusher) selectTargets(ctx context.Context) error {
+	// Sets, not slices: 2,000 names on the command line against 2,000
+	// remotes stay O(n).
+	known := make(map[string]bool, len(p.cfg.Remotes))
+	for _, r := range p.cfg.Remotes {
+		known[r.Name] = true
+	}
+	wanted := make(map[string]bool, len(p.opt.Remotes))
 	for _, name := range p.opt.Remotes {
-		if !slices.ContainsFunc(p.cfg.Remotes, func(r backends.Remote) bool { return r.Name == name }) {
+		if !known[name] {
 			return fmt.Errorf("no remote named %q; vcsync remote list shows the configured ones", name)
 		}
+		wanted[name] = true
 	}
 	var errs []error
 	for _, rm := range p.cfg.Remotes {
-		if len(p.opt.Remotes) > 0 && !slices.Contains(p.opt.Remotes, rm.Name) || p.opt.Exclude != nil && p.opt.Exclude(rm) {
+		if len(wanted) > 0 && !wanted[rm.Name] || p.opt.Exclude != nil && p.opt.Exclude(rm) {
 			continue
 		}
 		rm = p.withFlags(rm)

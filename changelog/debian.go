@@ -37,8 +37,12 @@ func (r *addedReader) warn(n int, format string, args ...any) {
 // lines tools rewrite on their own (meta): dch updates the trailer's date
 // each time it adds an item, and a release rewrites the link references of a
 // CHANGELOG.md. Warning about those would be noise on every change.
-func (r *addedReader) hunks(old text, meta func(string) bool) (hs []hunk, edits int) {
-	for _, h := range changes(old, r.new) {
+func (r *addedReader) hunks(old text, meta func(string) bool) (hs []hunk, edits int, err error) {
+	all, err := changes(r.path, old, r.new)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, h := range all {
 		if h.deleted > 0 && !allMeta(old[h.oldLine:h.oldLine+h.deleted], meta) {
 			if h.end > h.start {
 				r.warn(h.start+1, "this change edits existing lines; the edit is committed, but it is not part of the message")
@@ -48,7 +52,7 @@ func (r *addedReader) hunks(old text, meta func(string) bool) (hs []hunk, edits 
 		}
 		hs = append(hs, h)
 	}
-	return hs, edits
+	return hs, edits, nil
 }
 
 // noEntry warns, as parseGNU does, when the change only edits: the caller
@@ -94,7 +98,10 @@ type debReader struct {
 // trailer of the block they are added to.
 func parseDebian(in Input, old, new text) (Entry, []Warning, error) {
 	r := &debReader{addedReader: addedReader{path: in.Path, new: new}}
-	hs, edits := r.hunks(old, isDebMeta)
+	hs, edits, err := r.hunks(old, isDebMeta)
+	if err != nil {
+		return Entry{}, nil, err
+	}
 	for _, h := range hs {
 		if err := r.readHunk(h); err != nil {
 			return Entry{}, r.warns, err

@@ -2,8 +2,9 @@ package changelog
 
 import (
 	"bytes"
+	"fmt"
+	"math"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
@@ -51,10 +52,13 @@ type hunk struct {
 }
 
 // changes lists the hunks that turn old into new. Lines added to a ChangeLog
-// are nearly always one block at the top, so the common prefix and suffix are
-// cut off before go-diff sees the rest: this keeps a 5 MB ChangeLog as cheap
-// as a small one (P1 in DESIGN.md).
-func changes(old, new text) []hunk {
+// are nearly always one block at the top, so the common prefix and suffix
+// are cut off first, in O(size): a new top entry in a 50 MB ChangeLog never
+// reaches the line diff (P1, P9 in DESIGN.md). What is left between them is
+// diffed line by line, exactly and with no time limit, so that the message
+// is the same on any machine at any load; path names the file in the error
+// for a change too large for that (diffTooLarge).
+func changes(path string, old, new text) ([]hunk, error) {
 	pre := 0
 	for pre < len(old) && pre < len(new) && old[pre] == new[pre] {
 		pre++
@@ -66,25 +70,60 @@ func changes(old, new text) []hunk {
 	o, n := old[pre:len(old)-suf], new[pre:len(new)-suf]
 	switch {
 	case len(o) == 0 && len(n) == 0:
-		return nil
+		return nil, nil
 	case len(o) == 0:
-		return []hunk{{start: pre, end: pre + len(n), oldLine: pre}}
+		return []hunk{{start: pre, end: pre + len(n), oldLine: pre}}, nil
 	case len(n) == 0:
-		return []hunk{{start: pre, end: pre, deleted: len(o), oldLine: pre}}
+		return []hunk{{start: pre, end: pre, deleted: len(o), oldLine: pre}}, nil
 	}
-	return lineDiff(o, n, pre)
+	hs, ok := lineDiff(o, n, pre)
+	if !ok {
+		return nil, &Error{Path: path, Line: pre + 1, Msg: fmt.Sprintf(
+			"the change from this line on (%d lines before, %d after) is too large to diff line by line; "+
+				"commit it with a message of your own (git commit), then add the entry", len(o), len(n))}
+	}
+	return hs, nil
 }
 
+// Bounds of the line diff, in units that depend on the input only, never on
+// the machine or its load: a bound on time made the same change give the
+// right message idle and "no new entry" under load.
+const (
+	// maxDistinctLines is what go-diff can name with one rune each (the
+	// code points less the surrogates); past it, it panicked.
+	maxDistinctLines = 0x110000 - 0x800 - 1
+	// maxDiffSteps bounds the work of the Myers search (O((N+M)·D)): a
+	// few seconds; a sweep of 12,000 old lines takes a third of it, a
+	// rewrite of 80,000 lines reaches it.
+	maxDiffSteps = 1 << 30
+)
+
 // lineDiff diffs the middle part of two texts line by line with go-diff and
-// returns its hunks, offset by the common prefix.
-func lineDiff(o, n text, offset int) []hunk {
+// returns its hunks, offset by the common prefix; false when the middle is
+// beyond the bounds above.
+func lineDiff(o, n text, offset int) ([]hunk, bool) {
+	ids := make(map[string]rune, len(o))
+	toRunes := func(t text) []rune {
+		rs := make([]rune, len(t))
+		for i, l := range t {
+			r, ok := ids[l]
+			if !ok {
+				r = rune(len(ids) + 1)
+				if r >= 0xD800 {
+					r += 0x800 // no surrogate: each line is one valid rune
+				}
+				ids[l] = r
+			}
+			rs[i] = r
+		}
+		return rs
+	}
+	a, b := toRunes(o), toRunes(n)
+	if len(ids) > maxDistinctLines || !diffWithin(a, b, maxDiffSteps) {
+		return nil, false
+	}
 	dmp := diffmatchpatch.New()
-	// The middle of a ChangeLog change is small, and is diffed exactly. Only
-	// a pathological one (a 5 MB file replaced by another) reaches the
-	// limit; go-diff then returns a valid but longer diff instead of running
-	// for minutes.
-	dmp.DiffTimeout = 2 * time.Second
-	a, b, _ := dmp.DiffLinesToRunes(joinLines(o), joinLines(n))
+	dmp.DiffTimeout = 0 // no deadline: the same diff at any load
 	var hs []hunk
 	oi, ni := offset, offset
 	var cur *hunk
@@ -109,16 +148,43 @@ func lineDiff(o, n text, offset int) []hunk {
 			}
 		}
 	}
-	return hs
+	return hs, true
 }
 
-func joinLines(t text) string {
-	var b strings.Builder
-	for _, l := range t {
-		b.WriteString(l)
-		b.WriteByte('\n')
+// diffWithin reports whether the greedy Myers search finds the shortest
+// edit script of a to b within budget steps (a step: one diagonal tried or
+// one line matched). go-diff's search does the same work, from both ends:
+// within budget here, it ends in about as much time.
+func diffWithin(a, b []rune, budget int) bool {
+	n, m := len(a), len(b)
+	// Round d tries d+1 diagonals: past this d the budget is spent anyway.
+	maxD := min(n+m, int(math.Sqrt(2*float64(budget)))+1)
+	off := maxD + 1
+	v := make([]int, 2*maxD+3)
+	steps := 0
+	for d := 0; d <= maxD; d++ {
+		for k := -d; k <= d; k += 2 {
+			var x int
+			if k == -d || (k != d && v[off+k-1] < v[off+k+1]) {
+				x = v[off+k+1]
+			} else {
+				x = v[off+k-1] + 1
+			}
+			y, x0 := x-k, x
+			for x < n && y < m && a[x] == b[y] {
+				x, y = x+1, y+1
+			}
+			steps += 1 + x - x0
+			if steps > budget {
+				return false
+			}
+			v[off+k] = x
+			if x >= n && y >= m {
+				return true
+			}
+		}
 	}
-	return b.String()
+	return false
 }
 
 // slides returns every position the pure insertion h could take in new

@@ -98,7 +98,10 @@ func (r *gnuReader) warn(n int, format string, args ...any) {
 // attributed to the header it sits under (its own, or the one above it).
 func parseGNU(in Input, old, new text) (Entry, []Warning, error) {
 	r := &gnuReader{path: in.Path, new: new}
-	hs := changes(old, new)
+	hs, err := changes(in.Path, old, new)
+	if err != nil {
+		return Entry{}, nil, err
+	}
 	r.added = markAdded(len(new), hs)
 	var groups []group
 	edits := 0
@@ -140,7 +143,6 @@ func parseGNU(in Input, old, new text) (Entry, []Warning, error) {
 			e.Lines = append(e.Lines, l.text)
 		}
 	}
-	var err error
 	e.Files, e.FileLines, err = r.files(groups)
 	return e, r.warns, err
 }

@@ -51,7 +51,10 @@ type kacReader struct {
 // section. The file names no author; git's configured one is used.
 func parseKAC(in Input, old, new text) (Entry, []Warning, error) {
 	r := &kacReader{addedReader: addedReader{path: in.Path, new: new}, first: [2]int{-1, -1}}
-	hs, edits := r.hunks(old, isKACMeta)
+	hs, edits, err := r.hunks(old, isKACMeta)
+	if err != nil {
+		return Entry{}, nil, err
+	}
 	n := 0
 	for _, h := range hs {
 		r.readHunk(h)

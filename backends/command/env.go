@@ -38,11 +38,17 @@ const maxMessage = 64 << 10
 //	                 TO's history when FROM is "" or unknown here; at most
 //	                 the newest 1000, and then VCSYNC_COMMITS_TRUNCATED=1
 func (b *backend) environ(ctx context.Context, l backends.Local, r backends.Range) ([]string, error) {
-	msg, err := message(ctx, l, r.To)
+	v, err := answers.get(ctx, "message\x00"+l.Root+"\x00"+r.To, func() (any, error) { return message(ctx, l, r.To) })
+	msg, _ := v.(string)
 	if err != nil {
 		return nil, b.errorf(backends.Fatal, "read %s: %v", kit.Short(r.To), err)
 	}
-	ids, truncated, err := commits(ctx, l, r)
+	v, err = answers.get(ctx, "commits\x00"+l.Root+"\x00"+r.From+"\x00"+r.To, func() (any, error) {
+		ids, truncated, err := commits(ctx, l, r)
+		return commitList{ids, truncated}, err
+	})
+	list, _ := v.(commitList)
+	ids, truncated := list.ids, list.truncated
 	if err != nil {
 		return nil, b.errorf(backends.Fatal, "list %s..%s: %v", kit.Short(r.From), kit.Short(r.To), err)
 	}
@@ -65,6 +71,12 @@ func (b *backend) environ(ctx context.Context, l backends.Local, r backends.Rang
 		env[len(env)-1] += "1"
 	}
 	return env, nil
+}
+
+// commitList is what commits returns, as the memo keeps it.
+type commitList struct {
+	ids       []string
+	truncated bool
 }
 
 // message returns the message of commit id, without its final newline.

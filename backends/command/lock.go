@@ -48,7 +48,8 @@ func (b *backend) lockPath(gitDir string) string {
 // lock takes the remote's lock, or returns a Transient error naming the
 // vcsync whose program still holds it.
 func (b *backend) lock(ctx context.Context, l backends.Local) (*runLock, error) {
-	gitDir, err := kit.CommonDir(ctx, l)
+	v, err := answers.get(ctx, "gitdir\x00"+l.Root, func() (any, error) { return kit.CommonDir(ctx, l) })
+	gitDir, _ := v.(string)
 	if err != nil {
 		return nil, b.errorf(backends.Fatal, "find the git directory: %v", err)
 	}

@@ -25,6 +25,7 @@ type env struct {
 	dir     string   // this bench's own directory under root
 	vcsync  string   // the binary built from the current tree
 	environ []string // sealed: no user or system git config, C locale
+	full    bool     // -full: the sizes of DESIGN.md, not the smaller defaults that keep make bench short
 }
 
 // newEnv makes the scratch root and builds vcsync into it from the module

@@ -32,11 +32,18 @@ type bench struct {
 	goals []float64 // the highest acceptable ratio vcsync/peer, one per peer of its trial
 	rssMB int64     // the highest acceptable peak RSS of vcsync; 0: no goal
 	runs  int       // timed runs of each side unless -runs says; 0: defaultRuns
-	setup func(e *env) (trial, error)
+	// warmup is the untimed runs of each side first unless -warmup says;
+	// 0: defaultWarmup, -1: none. A long benchmark sets fewer to keep make
+	// bench short.
+	warmup int
+	setup  func(e *env) (trial, error)
 
 	// rssRatio is the highest acceptable ratio of vcsync's peak RSS to
 	// the first peer's; 0: no goal.
 	rssRatio float64
+	// long is a benchmark that takes minutes (P6): it runs when -only
+	// names it or with -full, not in a plain make bench.
+	long bool
 }
 
 // A trial is what a bench's setup returns: the sides to time, vcsync and
@@ -48,6 +55,9 @@ type trial struct {
 	// before every side: work that all the sides then do alike (P3's new
 	// commit, which each side pushes to remotes of its own).
 	round func() error
+	// name, if set, is the bench's name in the report with the sizes
+	// the setup chose (-full or not).
+	name string
 }
 
 // A side is one of the commands compared.
@@ -73,10 +83,16 @@ var benches = []bench{
 	p6,
 	p11,
 	p10,
+	p2g,
+	p7,
+	p9,
 }
 
 // defaultRuns is the number of timed runs of a bench that sets none.
 const defaultRuns = 15
+
+// defaultWarmup is the number of untimed runs of a bench that sets none.
+const defaultWarmup = 2
 
 func main() {
 	own := ""
@@ -86,18 +102,19 @@ func main() {
 		}
 	}
 	runs := flag.Int("runs", 0, fmt.Sprintf("timed runs of each side (default %d%s)", defaultRuns, own))
-	warmup := flag.Int("warmup", 2, "untimed runs of each side first")
+	warmup := flag.Int("warmup", -1, fmt.Sprintf("untimed runs of each side first (default %d, fewer for the long benchmarks)", defaultWarmup))
 	only := flag.String("only", "", "comma-separated benchmark ids to run (default all), e.g. P1")
 	keep := flag.Bool("keep", false, "keep the scratch directory and print its path")
+	full := flag.Bool("full", false, "the sizes of DESIGN.md where the default ones are smaller (P10's 1,000 revisions, P7's 2,000 remotes, P2g's 100,000 files)")
 	flag.Parse()
-	if *runs < 0 || *warmup < 0 || flag.NArg() > 0 {
+	if *runs < 0 || *warmup < -1 || flag.NArg() > 0 {
 		flag.Usage()
 		os.Exit(2)
 	}
 	selected, err := selectBenches(*only)
 	if err == nil {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-		err = run(ctx, selected, *runs, *warmup, *keep)
+		err = run(ctx, selected, *runs, *warmup, *keep, *full, *only != "")
 		stop()
 	}
 	if err != nil {
@@ -125,24 +142,32 @@ func selectBenches(only string) ([]bench, error) {
 	return out, nil
 }
 
-func run(ctx context.Context, selected []bench, runs, warmup int, keep bool) error {
+func run(ctx context.Context, selected []bench, runs, warmup int, keep, full, named bool) error {
 	e, err := newEnv(ctx)
 	if err != nil {
 		return err
 	}
+	e.full = full
 	if keep {
 		defer fmt.Fprintln(os.Stderr, "bench: kept", e.root)
 	} else {
 		defer os.RemoveAll(e.root)
 	}
-	fmt.Fprintf(os.Stderr, "bench: medians of alternating runs after %d warm-ups; quote the ratios\n", warmup)
+	fmt.Fprintln(os.Stderr, "bench: medians of alternating runs after warm-ups; quote the ratios")
 	var failed []string
+	start := time.Now()
 	for _, b := range selected {
+		if b.long && !full && !named {
+			fmt.Printf("%-3s skipped: it takes minutes; run it with -only %s or -full\n", b.id, b.id)
+			continue
+		}
+		t := time.Now()
 		line, ok, err := runBench(e, b, runs, warmup)
 		if err != nil {
 			return fmt.Errorf("%s: %w", b.id, err)
 		}
 		fmt.Println(line)
+		fmt.Fprintf(os.Stderr, "bench: %s took %.0f s (%.0f s so far)\n", b.id, time.Since(t).Seconds(), time.Since(start).Seconds())
 		if !ok {
 			failed = append(failed, b.id)
 		}
@@ -176,7 +201,10 @@ func runBench(parent *env, b bench, runs, warmup int) (line string, ok bool, err
 	if runs == 0 {
 		runs = cmp.Or(b.runs, defaultRuns)
 	}
-	fmt.Fprintf(os.Stderr, "bench: %s: %d runs of each side\n", b.id, runs)
+	if warmup < 0 {
+		warmup = max(cmp.Or(b.warmup, defaultWarmup), 0)
+	}
+	fmt.Fprintf(os.Stderr, "bench: %s: %d runs of each side after %d warm-ups\n", b.id, runs, warmup)
 	sides := append([]*side{&t.ours}, pointers(t.peers)...)
 	samples := make([][]sample, len(sides)) // samples[k]: those of sides[k]
 	for i := range warmup + runs {
@@ -234,7 +262,7 @@ func report(b bench, t trial, ours []sample, peers [][]sample) (string, bool) {
 	}
 	rss := (rssKB + 512) / 1024
 	ok := b.rssMB == 0 || rss <= b.rssMB
-	line := fmt.Sprintf("%-3s %-32s %s %-8s", b.id, b.name, t.ours.name, ms(mo))
+	line := fmt.Sprintf("%-3s %-32s %s %-8s", b.id, cmp.Or(t.name, b.name), t.ours.name, ms(mo))
 	for i, p := range peers {
 		mp := median(p)
 		ratio := float64(mo) / float64(mp)

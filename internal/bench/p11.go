@@ -16,6 +16,7 @@ var p11 = bench{
 	id:    "P11",
 	name:  "entry for a 500-file change",
 	goals: []float64{2.0},
+	runs:  9,
 	setup: setupP11,
 }
 

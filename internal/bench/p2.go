@@ -32,23 +32,10 @@ const (
 )
 
 func setupP2(e *env) (trial, error) {
-	if err := initRepo(e, p2Repo); err != nil {
+	r, err := setupP2Repo(e, p2Repo, p2Dirs)
+	if err != nil {
 		return trial{}, err
 	}
-	root := filepath.Join(e.dir, p2Repo)
-	if err := writeTree(root); err != nil {
-		return trial{}, err
-	}
-	cl := newChangeLogGen(2).changeLog(p2CLBytes)
-	if err := os.WriteFile(filepath.Join(root, "ChangeLog"), cl, 0o644); err != nil {
-		return trial{}, err
-	}
-	fmt.Fprintf(os.Stderr, "bench: P2: committing %d files (once)\n", p2Dirs*p2PerDir+1)
-	if err := commitAll(e, p2Repo, "Import the tree"); err != nil {
-		return trial{}, err
-	}
-
-	r := &p2Round{root: root, msgFile: filepath.Join(e.dir, "msg")}
 	ours := timed(func() *exec.Cmd { return e.command(p2Repo, e.vcsync, "commit") })
 	checked := false
 	oursRun := func() (sample, error) {
@@ -86,11 +73,32 @@ func setupP2(e *env) (trial, error) {
 	}, nil
 }
 
-// writeTree writes p2Dirs directories of p2PerDir small C files under root,
+// setupP2Repo makes the repository repo: dirs directories of p2PerDir
+// files and a ChangeLog, committed; the round that changes it is returned.
+func setupP2Repo(e *env, repo string, dirs int) (*p2Round, error) {
+	if err := initRepo(e, repo); err != nil {
+		return nil, err
+	}
+	root := filepath.Join(e.dir, repo)
+	if err := writeTree(root, dirs); err != nil {
+		return nil, err
+	}
+	cl := newChangeLogGen(2).changeLog(p2CLBytes)
+	if err := os.WriteFile(filepath.Join(root, "ChangeLog"), cl, 0o644); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(os.Stderr, "bench: %s: committing %d files (once)\n", filepath.Base(e.dir), dirs*p2PerDir+1)
+	if err := commitAll(e, repo, "Import the tree"); err != nil {
+		return nil, err
+	}
+	return &p2Round{repo: repo, dirs: dirs, root: root, msgFile: filepath.Join(e.dir, repo+".msg")}, nil
+}
+
+// writeTree writes ndirs directories of p2PerDir small C files under root,
 // a few directories at a time.
-func writeTree(root string) error {
+func writeTree(root string, ndirs int) error {
 	dirs := make(chan int)
-	errs := make(chan error, p2Dirs)
+	errs := make(chan error, ndirs)
 	var wg sync.WaitGroup
 	for range max(4, 2*runtime.NumCPU()) {
 		wg.Go(func() {
@@ -99,7 +107,7 @@ func writeTree(root string) error {
 			}
 		})
 	}
-	for d := range p2Dirs {
+	for d := range ndirs {
 		dirs <- d
 	}
 	close(dirs)
@@ -133,6 +141,8 @@ func p2Func(d, f int) string { return fmt.Sprintf("f%03d_%03d", d, f) }
 
 // A p2Round is the state the rounds share: each prepares the next entry.
 type p2Round struct {
+	repo    string // relative to the bench's directory
+	dirs    int    // the tree's directories, of p2PerDir files each
 	root    string
 	msgFile string   // the peer's commit message, outside the repository
 	n       int      // rounds prepared so far
@@ -149,7 +159,7 @@ func (r *p2Round) next(msg bool) error {
 	r.summary = fmt.Sprintf("bench: bump %d counters, round %d.", p2Named, r.n)
 	var items []string
 	for j := range p2Named {
-		d := (j*p2Dirs/p2Named + r.n) % p2Dirs
+		d := (j*r.dirs/p2Named + r.n) % r.dirs
 		f := (r.n*37 + j*11) % p2PerDir
 		name := p2File(d, f)
 		fh, err := os.OpenFile(filepath.Join(r.root, name), os.O_APPEND|os.O_WRONLY, 0)
@@ -187,14 +197,14 @@ func (r *p2Round) next(msg bool) error {
 // check makes sure that HEAD is the current entry's commit and that nothing
 // is left uncommitted.
 func (r *p2Round) check(e *env) error {
-	subject, err := e.git(p2Repo, "log", "-1", "--format=%s")
+	subject, err := e.git(r.repo, "log", "-1", "--format=%s")
 	if err != nil {
 		return err
 	}
 	if got := strings.TrimSuffix(subject, "\n"); got != r.summary {
 		return fmt.Errorf("vcsync commit: HEAD's subject is %q, want %q", got, r.summary)
 	}
-	status, err := e.git(p2Repo, "status", "--porcelain")
+	status, err := e.git(r.repo, "status", "--porcelain")
 	if err != nil {
 		return err
 	}

@@ -125,7 +125,7 @@ func load(files []File, part bool) (*Config, error) {
 // read decodes one file, and keeps its text to name lines in errors.
 func read(f File) (*format.Config, text, error) {
 	cfg := format.New()
-	t := text{name: f.Name}
+	t := text{name: f.Name, lines: &lineIndex{}}
 	var err error
 	if f.Shared {
 		t.b, err = ReadShared(f.Path)
